@@ -1,0 +1,65 @@
+// Opens the outbox's SQLite file (WAL) and creates its tables; the agent's only touch of better-sqlite3.
+// One row of `state` holds the chain head, so several processes can append to one file safely.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type OutboxDatabase = Database.Database;
+
+const SCHEMA = `
+-- Records are stored a batch at a time: one row holds consecutive records already framed as the
+-- Segment.records wire fragment, so a segment is sent by concatenating rows. A chunk never spans
+-- a segment boundary.
+CREATE TABLE IF NOT EXISTS chunks (
+  first_seq INTEGER PRIMARY KEY,
+  last_seq  INTEGER NOT NULL,
+  data      BLOB    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS segments (
+  first_seq    INTEGER PRIMARY KEY,
+  last_seq     INTEGER NOT NULL UNIQUE,
+  priority     INTEGER NOT NULL,
+  bytes        INTEGER NOT NULL,
+  seal         BLOB    NOT NULL,
+  sealed_at_ms INTEGER NOT NULL,
+  sent_at_ms   INTEGER,
+  send_count   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS segments_by_priority ON segments (priority DESC, first_seq);
+CREATE TABLE IF NOT EXISTS state (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  device_id      TEXT    NOT NULL,
+  public_key     BLOB    NOT NULL,
+  head_seq       INTEGER NOT NULL,
+  head_hash      BLOB    NOT NULL,
+  sealed_through INTEGER NOT NULL,
+  open_since_ms  INTEGER,
+  open_priority  INTEGER NOT NULL DEFAULT 0,
+  open_bytes     INTEGER NOT NULL DEFAULT 0,
+  bytes_total    INTEGER NOT NULL DEFAULT 0,
+  acked_seq      INTEGER NOT NULL DEFAULT 0,
+  acked_hash     BLOB    NOT NULL,
+  evicted_total  INTEGER NOT NULL DEFAULT 0
+);
+`;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+export function openOutboxDatabase(path: string, options: OpenOptions = {}): OutboxDatabase {
+  if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+  let db: OutboxDatabase;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (err) {
+    throw new Error(`${path}: cannot open outbox database: ${(err as Error).message}`, { cause: err });
+  }
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+  }
+  return db;
+}

@@ -1,0 +1,433 @@
+// The agent's durable outbox: assigns seq, links prev_hash, group-commits appends, seals segments
+// and evicts under quota with a Gap record. A record is committed before its append() resolves.
+import { EventEmitter } from 'node:events';
+import {
+  createSeal, decodeRecord, decodeSeal, encodeBody, encodeRecord, encodeRecordWithBody, encodeSeal,
+  recordsFragment, recordsOfFragment, sealFragment, sha256, GENESIS_HASH,
+  type Body, type DeviceKey, type EncodedBody,
+} from '../../proto/index.js';
+import { systemClock, type Clock } from '../clock.js';
+import { openOutboxDatabase, type OutboxDatabase } from './database.js';
+import { OutboxError, storageError } from './errors.js';
+import { planEviction, type EvictionRange } from './eviction.js';
+import { Priority, priorityOf } from './priority.js';
+
+export interface OutboxOptions {
+  path: string;
+  deviceId: string;
+  key: DeviceKey;
+  quotaBytes?: number;
+  /** 'normal': bulk batches survive a process crash; critical ones are fsynced. 'full': every batch is fsynced. */
+  sync?: 'normal' | 'full';
+  sealMaxRecords?: number;
+  sealMaxAgeMs?: number;
+  clock?: Clock;
+  /** Appends waiting beyond this are committed at once rather than at the next turn of the event loop. */
+  maxBatch?: number;
+  /** Whether this process seals segments that reach their age limit (the agent does; a one-shot CLI does not). */
+  sealTimer?: boolean;
+}
+
+export interface AppendOptions {
+  priority?: Priority;
+  timeUnixNs?: bigint;
+  monoNs?: bigint;
+}
+
+export interface Appended {
+  seq: number;
+  hash: Uint8Array;
+}
+
+export interface SealedSegment {
+  firstSeq: number;
+  lastSeq: number;
+  priority: number;
+}
+
+export interface PendingSegment extends SealedSegment {
+  /** The encoded Segment message, ready to publish. */
+  payload: Uint8Array;
+  records: number;
+}
+
+/** An evicted range with the hashes that splice the chain across it. */
+export interface Evicted extends EvictionRange {
+  firstPrevHash: Uint8Array;
+  lastHash: Uint8Array;
+}
+
+interface Waiting {
+  body: EncodedBody;
+  priority: Priority;
+  timeUnixNs: bigint;
+  monoNs: bigint;
+  resolve(a: Appended): void;
+  reject(e: unknown): void;
+}
+
+interface Encoded {
+  bytes: Uint8Array;
+  hash: Uint8Array;
+}
+
+interface State {
+  head_seq: number;
+  head_hash: Uint8Array;
+  sealed_through: number;
+  open_since_ms: number | null;
+  open_priority: number;
+  open_bytes: number;
+  bytes_total: number;
+  evicted_total: number;
+}
+
+interface CommitResult {
+  appended: (Appended | OutboxError)[];
+  sealed: SealedSegment[];
+  evicted: Evicted[];
+}
+
+/** Evict down to this share of the quota, so a full outbox does not evict on every batch. */
+const EVICT_TO = 0.9;
+
+export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Evicted]; error: [Error] }> {
+  readonly path: string;
+  readonly deviceId: string;
+  readonly keyId: string;
+  private readonly db: OutboxDatabase;
+  private readonly key: DeviceKey;
+  private readonly clock: Clock;
+  private readonly quota: number;
+  private readonly sync: 'normal' | 'full';
+  private readonly sealMax: number;
+  private readonly sealAgeMs: number;
+  private readonly maxBatch: number;
+  private waiting: Waiting[] = [];
+  private flushScheduled = false;
+  private sealTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Records of the current transaction not yet written as a chunk. */
+  private chunk: Uint8Array[] = [];
+  private chunkFirst = 0;
+  private readonly stmt;
+  private readonly commitBatch;
+
+  private constructor(db: OutboxDatabase, o: OutboxOptions) {
+    super();
+    this.db = db;
+    this.path = o.path;
+    this.deviceId = o.deviceId;
+    this.key = o.key;
+    this.keyId = o.key.keyId;
+    this.clock = o.clock ?? systemClock;
+    this.quota = o.quotaBytes ?? 1 << 30;
+    this.sync = o.sync ?? 'normal';
+    this.sealMax = o.sealMaxRecords ?? 1000;
+    this.sealAgeMs = o.sealMaxAgeMs ?? 1000;
+    this.maxBatch = o.maxBatch ?? 10_000;
+    this.stmt = {
+      state: db.prepare('SELECT head_seq, head_hash, sealed_through, open_since_ms, open_priority, open_bytes, bytes_total, evicted_total FROM state WHERE id = 1'),
+      saveState: db.prepare(`UPDATE state SET head_seq = @head_seq, head_hash = @head_hash, sealed_through = @sealed_through, open_since_ms = @open_since_ms,
+        open_priority = @open_priority, open_bytes = @open_bytes, bytes_total = @bytes_total, evicted_total = @evicted_total WHERE id = 1`),
+      insertChunk: db.prepare('INSERT INTO chunks (first_seq, last_seq, data) VALUES (?, ?, ?)'),
+      insertSegment: db.prepare('INSERT INTO segments (first_seq, last_seq, priority, bytes, seal, sealed_at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+      evictable: db.prepare('SELECT first_seq AS firstSeq, last_seq AS lastSeq, bytes FROM segments WHERE priority < ? ORDER BY priority, first_seq'),
+      firstChunk: db.prepare('SELECT data FROM chunks WHERE first_seq = ?').pluck(),
+      chunksIn: db.prepare('SELECT data FROM chunks WHERE first_seq BETWEEN ? AND ? ORDER BY first_seq').pluck(),
+      deleteChunks: db.prepare('DELETE FROM chunks WHERE first_seq BETWEEN ? AND ?'),
+      deleteSegments: db.prepare('DELETE FROM segments WHERE first_seq BETWEEN ? AND ?'),
+      sealOf: db.prepare('SELECT seal FROM segments WHERE last_seq = ?').pluck(),
+    };
+    this.commitBatch = db.transaction((batch: Waiting[]) => this.commit(batch));
+    if (o.sealTimer ?? true) {
+      this.sweepTimer = setInterval(() => this.sealIfDue(), Math.max(50, Math.min(this.sealAgeMs, 1000)));
+      this.sweepTimer.unref();
+    }
+  }
+
+  /** Opens (or creates) the outbox for this device and seals any tail left open by a previous run. */
+  static open(o: OutboxOptions): Outbox {
+    const db = openOutboxDatabase(o.path);
+    const row = db.prepare('SELECT device_id FROM state WHERE id = 1').get() as { device_id: string } | undefined;
+    if (!row) {
+      db.prepare('INSERT INTO state (id, device_id, public_key, head_seq, head_hash, sealed_through, acked_hash) VALUES (1, ?, ?, 0, ?, 0, ?)')
+        .run(o.deviceId, o.key.publicKey, GENESIS_HASH, GENESIS_HASH);
+    } else if (row.device_id !== o.deviceId) {
+      db.close();
+      throw new OutboxError('WRONG_DEVICE', `${o.path}: outbox belongs to device "${row.device_id}", config says "${o.deviceId}"; use another outbox.path`, false);
+    }
+    // The key that seals from now on; `fieldproof verify` falls back to it when given no trusted key.
+    db.prepare('UPDATE state SET public_key = ? WHERE id = 1').run(o.key.publicKey);
+    const outbox = new Outbox(db, o);
+    if (o.sealTimer ?? true) outbox.sealIfDue(true);
+    return outbox;
+  }
+
+  /** Appends one record; resolves once it is committed (shared transaction with concurrent appends). */
+  append(body: Body, options: AppendOptions = {}): Promise<Appended> {
+    if (this.closed) return Promise.reject(new OutboxError('CLOSED', `${this.path}: outbox is closed`, false));
+    return new Promise<Appended>((resolve, reject) => {
+      // A body that does not fit the schema throws here and rejects this append only.
+      this.waiting.push({
+        body: encodeBody(body),
+        priority: options.priority ?? priorityOf(body),
+        timeUnixNs: options.timeUnixNs ?? this.clock.wallNs(),
+        monoNs: options.monoNs ?? this.clock.monoNs(),
+        resolve,
+        reject,
+      });
+      if (this.waiting.length >= this.maxBatch) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits everything waiting, now, in one transaction. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.waiting.length === 0 || this.closed) return;
+    const batch = this.waiting;
+    this.waiting = [];
+    const fsync = this.sync === 'normal' && batch.some((w) => w.priority === Priority.CRITICAL);
+    let result: CommitResult;
+    try {
+      if (fsync) this.db.pragma('synchronous = FULL');
+      result = this.commitBatch.immediate(batch);
+    } catch (err) {
+      this.chunk = [];
+      const error = err instanceof OutboxError ? err : storageError(this.path, err);
+      for (const w of batch) w.reject(error);
+      this.report(error);
+      return;
+    } finally {
+      if (fsync) this.db.pragma('synchronous = NORMAL');
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const r = result.appended[i];
+      if (r instanceof OutboxError) batch[i].reject(r);
+      else batch[i].resolve(r);
+    }
+    for (const range of result.evicted) this.emit('evicted', range);
+    for (const segment of result.sealed) this.emit('sealed', segment);
+    this.armSealTimer();
+  }
+
+  /** Seals the open segment if it is older than the age limit (or at all, with force). */
+  sealIfDue(force = false): SealedSegment | undefined {
+    if (this.closed) return undefined;
+    let sealed: SealedSegment | undefined;
+    try {
+      sealed = this.db.transaction(() => {
+        const s = this.readState();
+        if (s.head_seq === s.sealed_through) return undefined;
+        if (!force && s.open_since_ms !== null && this.clock.nowMs() - s.open_since_ms < this.sealAgeMs) return undefined;
+        const segment = this.sealOpen(s);
+        this.stmt.saveState.run(s);
+        return segment;
+      }).immediate();
+    } catch (err) {
+      this.report(storageError(this.path, err));
+      return undefined;
+    }
+    if (sealed) this.emit('sealed', sealed);
+    else this.armSealTimer();
+    return sealed;
+  }
+
+  /**
+   * Frees every whole segment the hub has durably stored (last_seq <= storedThrough), in the same
+   * transaction that records the ack. Returns how many records were freed.
+   */
+  ack(storedThrough: number): { freedRecords: number; ackedSeq: number } {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT max(last_seq) AS last, sum(bytes) AS bytes, sum(last_seq - first_seq + 1) AS n FROM segments WHERE last_seq <= ?')
+        .get(storedThrough) as { last: number | null; bytes: number | null; n: number | null };
+      if (row.last === null) return { freedRecords: 0, ackedSeq: this.ackedSeq() };
+      const lastHash = decodeSeal(this.stmt.sealOf.get(row.last) as Uint8Array).lastHash;
+      this.stmt.deleteChunks.run(0, row.last);
+      this.stmt.deleteSegments.run(0, row.last);
+      this.db.prepare('UPDATE state SET acked_seq = ?, acked_hash = ?, bytes_total = bytes_total - ? WHERE id = 1 AND acked_seq < ?')
+        .run(row.last, lastHash, row.bytes ?? 0, row.last);
+      return { freedRecords: row.n ?? 0, ackedSeq: row.last };
+    }).immediate();
+  }
+
+  /** Sealed segments not yet acknowledged, critical first, oldest first; skipping those in `exclude`. */
+  pendingSegments(limit: number, exclude: ReadonlySet<number> = new Set()): PendingSegment[] {
+    const rows = this.db.prepare('SELECT first_seq, last_seq, priority, seal FROM segments ORDER BY priority DESC, first_seq LIMIT ?')
+      .all(limit + exclude.size) as { first_seq: number; last_seq: number; priority: number; seal: Uint8Array }[];
+    const out: PendingSegment[] = [];
+    for (const r of rows) {
+      if (out.length >= limit) break;
+      if (exclude.has(r.first_seq)) continue;
+      const chunks = this.stmt.chunksIn.all(r.first_seq, r.last_seq) as Uint8Array[];
+      const payload = Buffer.concat([...chunks, sealFragment(decodeSeal(r.seal))]);
+      out.push({ firstSeq: r.first_seq, lastSeq: r.last_seq, priority: r.priority, payload, records: r.last_seq - r.first_seq + 1 });
+    }
+    return out;
+  }
+
+  /** Records that segments went out (for `fieldproof outbox` and resend accounting). */
+  markSent(firstSeqs: number[]): void {
+    const stmt = this.db.prepare('UPDATE segments SET sent_at_ms = ?, send_count = send_count + 1 WHERE first_seq = ?');
+    const now = this.clock.nowMs();
+    this.db.transaction(() => { for (const s of firstSeqs) stmt.run(now, s); })();
+  }
+
+  ackedSeq(): number {
+    return (this.db.prepare('SELECT acked_seq FROM state WHERE id = 1').pluck().get() as number) ?? 0;
+  }
+
+  headSeq(): number {
+    return this.readState().head_seq;
+  }
+
+  /** The database handle, for read-only inspection (stats, verification). */
+  get database(): OutboxDatabase {
+    return this.db;
+  }
+
+  /** Commits what is waiting and closes the file. Does not seal: the next start does. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    clearTimeout(this.sealTimer);
+    clearInterval(this.sweepTimer);
+    this.db.close();
+  }
+
+  /** 'error' is for whoever listens (the agent logs it); with no listener it must not crash the process. */
+  private report(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  private readState(): State {
+    return this.stmt.state.get() as State;
+  }
+
+  private commit(batch: Waiting[]): CommitResult {
+    const s = this.readState();
+    let encoded: Encoded[] = new Array(batch.length);
+    let accepted = batch.map(() => true);
+    let bytes = this.encodeAll(batch, accepted, encoded, s);
+    let evicted: Evicted[] = [];
+    if (s.bytes_total + bytes > this.quota) {
+      evicted = this.evict(s, s.bytes_total + bytes - Math.floor(this.quota * EVICT_TO));
+      if (s.bytes_total + bytes > this.quota) {
+        // Still over: only critical records get in; the rest are refused (retryable), never silently lost.
+        accepted = batch.map((w) => w.priority === Priority.CRITICAL);
+        encoded = new Array(batch.length);
+        bytes = this.encodeAll(batch, accepted, encoded, s);
+      }
+    }
+    const sealed: SealedSegment[] = [];
+    const appended: (Appended | OutboxError)[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      appended[i] = accepted[i]
+        ? this.insert(s, encoded[i], batch[i].priority, sealed)
+        : new OutboxError('OUTBOX_FULL', `${this.path}: outbox quota of ${this.quota} bytes is full of unsent critical records; retry once the hub acknowledges`, true);
+    }
+    for (const range of evicted) {
+      const bytes = encodeRecord({ deviceId: this.deviceId, seq: s.head_seq + 1, timeUnixNs: this.clock.wallNs(), monoNs: this.clock.monoNs(), prevHash: s.head_hash }, this.gapBody(range));
+      this.insert(s, { bytes, hash: sha256(bytes) }, Priority.CRITICAL, sealed);
+    }
+    if (s.head_seq > s.sealed_through && s.open_since_ms !== null && this.clock.nowMs() - s.open_since_ms >= this.sealAgeMs) {
+      sealed.push(this.sealOpen(s));
+    }
+    this.writeChunk();
+    this.stmt.saveState.run(s);
+    return { appended, sealed, evicted };
+  }
+
+  /** Encodes the accepted records of a batch in seq order from the current head; returns their bytes. */
+  private encodeAll(batch: Waiting[], accepted: boolean[], out: Encoded[], s: State): number {
+    let seq = s.head_seq;
+    let prev = s.head_hash;
+    let total = 0;
+    for (let i = 0; i < batch.length; i++) {
+      if (!accepted[i]) continue;
+      const w = batch[i];
+      const bytes = encodeRecordWithBody({ deviceId: this.deviceId, seq: ++seq, timeUnixNs: w.timeUnixNs, monoNs: w.monoNs, prevHash: prev }, w.body);
+      prev = sha256(bytes);
+      out[i] = { bytes, hash: prev };
+      total += bytes.length;
+    }
+    return total;
+  }
+
+  private insert(s: State, { bytes, hash }: Encoded, priority: Priority, sealed: SealedSegment[]): Appended {
+    const seq = s.head_seq + 1;
+    if (this.chunk.length === 0) this.chunkFirst = seq;
+    this.chunk.push(bytes);
+    s.head_seq = seq;
+    s.head_hash = hash;
+    s.bytes_total += bytes.length;
+    s.open_bytes += bytes.length;
+    if (priority > s.open_priority) s.open_priority = priority;
+    if (s.open_since_ms === null) s.open_since_ms = this.clock.nowMs();
+    if (priority === Priority.CRITICAL || seq - s.sealed_through >= this.sealMax) sealed.push(this.sealOpen(s));
+    return { seq, hash };
+  }
+
+  private writeChunk(): void {
+    if (this.chunk.length === 0) return;
+    this.stmt.insertChunk.run(this.chunkFirst, this.chunkFirst + this.chunk.length - 1, recordsFragment(this.chunk));
+    this.chunk = [];
+  }
+
+  /** Seals every record after the last seal: those of earlier transactions and the current chunk. */
+  private sealOpen(s: State): SealedSegment {
+    this.writeChunk();
+    const firstSeq = s.sealed_through + 1;
+    const lastSeq = s.head_seq;
+    const seal = createSeal({ deviceId: this.deviceId, keyId: this.key.keyId, firstSeq, lastSeq, lastHash: s.head_hash }, this.key.secretKey);
+    this.stmt.insertSegment.run(firstSeq, lastSeq, s.open_priority, s.open_bytes, encodeSeal(seal), this.clock.nowMs());
+    const segment = { firstSeq, lastSeq, priority: s.open_priority };
+    s.sealed_through = lastSeq;
+    s.open_since_ms = null;
+    s.open_priority = Priority.BULK;
+    s.open_bytes = 0;
+    return segment;
+  }
+
+  /** Deletes the oldest non-critical sealed segments to free `need` bytes; keeps the hashes a Gap needs. */
+  private evict(s: State, need: number): Evicted[] {
+    const { ranges } = planEviction(this.stmt.evictable.iterate(Priority.CRITICAL) as Iterable<{ firstSeq: number; lastSeq: number; bytes: number }>, need);
+    return ranges.map((range) => {
+      const firstRecord = recordsOfFragment(this.stmt.firstChunk.get(range.firstSeq) as Uint8Array)[0];
+      const firstPrevHash = decodeRecord(firstRecord).prevHash;
+      const lastHash = decodeSeal(this.stmt.sealOf.get(range.lastSeq) as Uint8Array).lastHash;
+      this.stmt.deleteChunks.run(range.firstSeq, range.lastSeq);
+      this.stmt.deleteSegments.run(range.firstSeq, range.lastSeq);
+      s.bytes_total -= range.bytes;
+      s.evicted_total += range.lastSeq - range.firstSeq + 1;
+      return { ...range, firstPrevHash, lastHash };
+    });
+  }
+
+  private gapBody(range: Evicted): Body {
+    return {
+      gap: {
+        firstSeq: range.firstSeq, lastSeq: range.lastSeq, reason: 1, firstPrevHash: range.firstPrevHash, lastHash: range.lastHash,
+        bytesLost: range.bytes, detail: `outbox quota of ${this.quota} bytes reached; oldest non-critical records evicted`,
+      },
+    };
+  }
+
+  private armSealTimer(): void {
+    if (this.closed || !this.sweepTimer || this.sealTimer) return;
+    const s = this.readState();
+    if (s.open_since_ms === null || s.head_seq === s.sealed_through) return;
+    const wait = Math.max(0, s.open_since_ms + this.sealAgeMs - this.clock.nowMs());
+    this.sealTimer = setTimeout(() => {
+      this.sealTimer = undefined;
+      this.sealIfDue();
+    }, wait);
+    this.sealTimer.unref();
+  }
+}

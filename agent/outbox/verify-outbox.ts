@@ -1,0 +1,66 @@
+// Verifies an outbox file end to end: every seal, every link from the last acknowledged record on,
+// and every hole explained by a Gap record. Streams the file; memory does not grow with its size.
+import { decodeSeal, KeyRing, recordsOfFragment, verifyChain, type ChainProblem, type ChainReport, type SealMessage } from '../../proto/index.js';
+import type { OutboxDatabase } from './database.js';
+
+export interface OutboxVerification extends ChainReport {
+  /** Which key(s) the seals were checked against and where they came from. */
+  trust: string;
+}
+
+interface ChunkRow { first_seq: number; last_seq: number; data: Uint8Array }
+
+/** Runs in one read transaction, so an agent committing or acking meanwhile cannot skew the result. */
+export function verifyOutbox(db: OutboxDatabase, trustedKeys?: Uint8Array[]): OutboxVerification {
+  return db.transaction(() => verifyOutboxNow(db, trustedKeys))();
+}
+
+function verifyOutboxNow(db: OutboxDatabase, trustedKeys?: Uint8Array[]): OutboxVerification {
+  const state = db.prepare('SELECT device_id, public_key, sealed_through, acked_seq, acked_hash FROM state WHERE id = 1').get() as
+    { device_id: string; public_key: Uint8Array; sealed_through: number; acked_seq: number; acked_hash: Uint8Array } | undefined;
+  if (!state) throw new Error('not an initialised fieldproof outbox (no state row)');
+  const keys = new KeyRing(trustedKeys?.length ? trustedKeys : [state.public_key]);
+  const trust = trustedKeys?.length
+    ? `trusted key(s) ${keys.ids().join(', ')}`
+    : `the public key stored in the outbox itself (key ${keys.ids()[0]}); pass --pubkey to check against a key you trust`;
+  const extra: ChainProblem[] = [];
+  const unsealedChunk = (c: ChunkRow) =>
+    extra.push({ seq: c.first_seq, code: 'UNSEALED', message: `records seq ${c.first_seq}..${c.last_seq} are held but no seal covers them` });
+  const segments = db.prepare('SELECT first_seq, last_seq, seal FROM segments ORDER BY first_seq').iterate() as Iterable<{ first_seq: number; last_seq: number; seal: Uint8Array }>;
+  const chunkRows = db.prepare('SELECT first_seq, last_seq, data FROM chunks ORDER BY first_seq').iterate() as IterableIterator<ChunkRow>;
+  let pending = chunkRows.next();
+  const tail: Uint8Array[] = [];
+
+  function* sealedSegments(): Generator<{ records: Uint8Array[]; seal: SealMessage }> {
+    for (const seg of segments) {
+      const records: Uint8Array[] = [];
+      while (!pending.done && pending.value.first_seq <= seg.last_seq) {
+        if (pending.value.first_seq < seg.first_seq || pending.value.last_seq > seg.last_seq) unsealedChunk(pending.value);
+        else records.push(...recordsOfFragment(pending.value.data));
+        pending = chunkRows.next();
+      }
+      yield { records, seal: decodeSeal(seg.seal) };
+    }
+    while (!pending.done) {
+      if (pending.value.first_seq <= state!.sealed_through) unsealedChunk(pending.value);
+      else tail.push(...recordsOfFragment(pending.value.data));
+      pending = chunkRows.next();
+    }
+  }
+
+  // verifyChain reads the segments first, then the tail the generator collected on its way out.
+  const report = verifyChain({
+    deviceId: state.device_id,
+    base: { seq: state.acked_seq, hash: state.acked_hash },
+    segments: sealedSegments(),
+    unsealed: { [Symbol.iterator]: () => tail[Symbol.iterator]() },
+    keys,
+  });
+  if (extra.length) {
+    report.problems.push(...extra);
+    report.problems.sort((a, b) => a.seq - b.seq);
+    report.ok = false;
+    report.firstBadSeq = report.problems[0].seq;
+  }
+  return { ...report, trust };
+}

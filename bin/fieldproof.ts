@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// The one CLI: `fieldproof <command>`. Thin wiring only; each command lives in bin/commands/.
+import { Command } from 'commander';
+import { agentVersion } from './cli-support.js';
+import { registerCapture } from './commands/capture.js';
+import { registerKeygen } from './commands/keygen.js';
+import { registerOutbox } from './commands/outbox.js';
+import { registerVerify } from './commands/verify.js';
+
+const program = new Command('fieldproof')
+  .description('Sealed, hash-chained field evidence: agent, hub and simulator for robots and UAVs.')
+  .version(agentVersion())
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(`fieldproof: ${text.replace(/^error: /, '')}`) })
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+registerKeygen(program);
+registerCapture(program);
+registerOutbox(program);
+registerVerify(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,6 @@
+// config/: schemas and loaders for every config file, with errors that name file, line and key.
+// Example configs live beside them (agent.example.yaml, hub.example.yaml).
+export { ConfigError, loadConfigFile, parseConfig } from './load.js';
+export { agentConfigSchema, loadAgentConfig, parseAgentConfig, MIN_QUOTA_BYTES, type AgentConfig } from './agent-config.js';
+export { mqttSchema, metricsSchema, type MqttConfig, type MetricsConfig } from './common.js';
+export { canonicalJson, canonicalHash } from './canonical.js';

@@ -1,0 +1,170 @@
+// Pure verification of sealed segments and of the hash chain across them, with exact seq attribution.
+// Used by the outbox verifier, the hub's ingest and the offline evidence verifier alike.
+import { decodeRecord, toNumber, type RecordMessage, type SealMessage } from './codec.js';
+import { hashEquals, sha256, toHex, GENESIS_HASH } from './hash.js';
+import { keyIdOf, type KeyRing } from './keys.js';
+import { verifySealSync } from './seal.js';
+
+export type ChainProblemCode =
+  | 'DECODE' | 'WRONG_DEVICE' | 'SEQ_ORDER' | 'BAD_HASH' | 'BROKEN_LINK' | 'BAD_SEAL'
+  | 'UNKNOWN_KEY' | 'SEAL_RANGE' | 'UNEXPLAINED_GAP' | 'UNSEALED';
+
+export interface ChainProblem {
+  seq: number;
+  code: ChainProblemCode;
+  message: string;
+}
+
+export interface VerifiedRecord {
+  seq: number;
+  bytes: Uint8Array;
+  hash: Uint8Array;
+  record: RecordMessage;
+}
+
+export interface VerifiedSegment {
+  deviceId: string;
+  keyId: string;
+  firstSeq: number;
+  lastSeq: number;
+  records: VerifiedRecord[];
+}
+
+export interface SegmentResult {
+  segment?: VerifiedSegment;
+  problems: ChainProblem[];
+}
+
+/** Where a chain picks up: the last record before the first one we hold (seq 0 and zero hash at genesis). */
+export interface ChainPoint {
+  seq: number;
+  hash: Uint8Array;
+}
+export const GENESIS: ChainPoint = { seq: 0, hash: GENESIS_HASH };
+
+/**
+ * Verifies one segment on its own: the seal's signature with a trusted key, then every record's hash
+ * walking back from the signed last hash. The walk names the exact record that was altered: everything
+ * after it still chains to the signature, so its successor's prev_hash is authentic.
+ */
+export function verifySegment(records: Uint8Array[], seal: SealMessage | null | undefined, keys: KeyRing, expectedDevice?: string): SegmentResult {
+  if (!seal) return fail(0, 'BAD_SEAL', 'segment has no seal');
+  const firstSeq = toNumber(seal.firstSeq);
+  const lastSeq = toNumber(seal.lastSeq);
+  if (expectedDevice !== undefined && seal.deviceId !== expectedDevice) {
+    return fail(firstSeq, 'WRONG_DEVICE', `seal names device "${seal.deviceId}", expected "${expectedDevice}"`);
+  }
+  if (firstSeq < 1 || lastSeq < firstSeq || records.length !== lastSeq - firstSeq + 1) {
+    return fail(firstSeq, 'SEAL_RANGE', `seal covers seq ${firstSeq}..${lastSeq} but the segment holds ${records.length} records`);
+  }
+  const publicKey = keys.publicKey(seal.keyId);
+  if (!publicKey) return fail(firstSeq, 'UNKNOWN_KEY', `seal over seq ${firstSeq}..${lastSeq} uses key ${seal.keyId}, which is not trusted for this device`);
+  if (!verifySealSync(seal, publicKey)) {
+    return fail(firstSeq, 'BAD_SEAL', `seal over seq ${firstSeq}..${lastSeq} does not verify with key ${seal.keyId}`);
+  }
+  const verified: VerifiedRecord[] = new Array(records.length);
+  let expected: Uint8Array = seal.lastHash;
+  for (let i = records.length - 1; i >= 0; i--) {
+    const seq = firstSeq + i;
+    const bytes = records[i];
+    const hash = sha256(bytes);
+    if (!hashEquals(hash, expected)) {
+      const where = i === records.length - 1 ? 'the sealed last hash' : `seq ${seq + 1}'s prev_hash`;
+      return fail(seq, 'BAD_HASH', `record seq ${seq} does not match ${where}: altered, replaced or reordered`);
+    }
+    let record: RecordMessage;
+    try {
+      record = decodeRecord(bytes);
+    } catch (err) {
+      return fail(seq, 'DECODE', `record seq ${seq}: ${(err as Error).message}`);
+    }
+    if (toNumber(record.seq) !== seq) return fail(seq, 'SEQ_ORDER', `record at position seq ${seq} carries seq ${toNumber(record.seq)}`);
+    if (record.deviceId !== seal.deviceId) {
+      return fail(seq, 'WRONG_DEVICE', `record seq ${seq} names device "${record.deviceId}", seal names "${seal.deviceId}"`);
+    }
+    verified[i] = { seq, bytes, hash, record };
+    expected = record.prevHash;
+  }
+  return { segment: { deviceId: seal.deviceId, keyId: seal.keyId, firstSeq, lastSeq, records: verified }, problems: [] };
+}
+
+/** Checks that `next` follows `prev` directly: consecutive seq and a matching prev_hash. */
+export function checkLink(prev: ChainPoint, next: { seq: number; prevHash: Uint8Array }): ChainProblem | undefined {
+  if (next.seq !== prev.seq + 1) {
+    return { seq: next.seq, code: 'SEQ_ORDER', message: `seq ${next.seq} does not follow seq ${prev.seq}` };
+  }
+  if (!hashEquals(next.prevHash, prev.hash)) {
+    return { seq: next.seq, code: 'BROKEN_LINK', message: `seq ${next.seq}: prev_hash ${short(next.prevHash)} does not match the hash of seq ${prev.seq} (${short(prev.hash)})` };
+  }
+  return undefined;
+}
+
+/** A hole in the chain: seqs first..last missing, between the record before and the record after. */
+export interface Hole {
+  first: number;
+  last: number;
+  hashBefore?: Uint8Array;   // hash of seq first-1, when held
+  prevHashAfter?: Uint8Array; // prev_hash of seq last+1, when held
+}
+
+export interface GapClaim {
+  firstSeq: number;
+  lastSeq: number;
+  firstPrevHash: Uint8Array;
+  lastHash: Uint8Array;
+}
+
+/** The Gap records in a verified segment, as claims about which seqs were lost. */
+export function gapClaims(segment: VerifiedSegment): GapClaim[] {
+  const claims: GapClaim[] = [];
+  for (const { record } of segment.records) {
+    if (record.gap) {
+      claims.push({
+        firstSeq: toNumber(record.gap.firstSeq),
+        lastSeq: toNumber(record.gap.lastSeq),
+        firstPrevHash: record.gap.firstPrevHash ?? new Uint8Array(0),
+        lastHash: record.gap.lastHash ?? new Uint8Array(0),
+      });
+    }
+  }
+  return claims;
+}
+
+/**
+ * True when Gap claims cover exactly this hole, back to back, and their hashes splice the chain:
+ * the first claim starts from the record before the hole, each next claim from the one before it,
+ * and the record after the hole follows the last claim. (Two evictions can leave adjacent gaps.)
+ */
+export function gapsExplain(claims: GapClaim[], hole: Hole): boolean {
+  let cursor = hole.first;
+  let expectedPrev = hole.hashBefore;
+  let lastHash: Uint8Array | undefined;
+  while (cursor <= hole.last) {
+    const claim = claims.find((c) => c.firstSeq === cursor && c.lastSeq <= hole.last && (!expectedPrev || hashEquals(c.firstPrevHash, expectedPrev)));
+    if (!claim) return false;
+    cursor = claim.lastSeq + 1;
+    expectedPrev = claim.lastHash;
+    lastHash = claim.lastHash;
+  }
+  return !hole.prevHashAfter || hashEquals(lastHash, hole.prevHashAfter);
+}
+
+/** Public keys introduced by KeyRotation records in a verified segment (authenticated by its seal). */
+export function rotatedKeys(segment: VerifiedSegment): Uint8Array[] {
+  const keys: Uint8Array[] = [];
+  for (const { record } of segment.records) {
+    const rotation = record.keyRotation;
+    if (rotation && rotation.newPublicKey?.length === 32 && keyIdOf(rotation.newPublicKey) === rotation.newKeyId) {
+      keys.push(rotation.newPublicKey);
+    }
+  }
+  return keys;
+}
+
+export function short(hash: Uint8Array | null | undefined): string {
+  return hash && hash.length ? `${toHex(hash).slice(0, 12)}…` : '(empty)';
+}
+
+function fail(seq: number, code: ChainProblemCode, message: string): SegmentResult {
+  return { problems: [{ seq, code, message }] };
+}
