@@ -1,8 +1,6 @@
 // Shared CLI plumbing: exit codes, error printing and version lookup. Thin by design.
 // Exit codes: 0 ok, 1 the check failed (verification, lost records), 2 bad usage, input or config.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+export { agentVersion } from '../agent/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -12,16 +10,6 @@ export class CliError extends Error {
   constructor(message: string, readonly exitCode = EXIT_USAGE) {
     super(message);
   }
-}
-
-let cachedVersion: string | undefined;
-/** The package version (works from the sources and from dist/, where the build copies package.json). */
-export function agentVersion(): string {
-  if (!cachedVersion) {
-    const here = dirname(fileURLToPath(import.meta.url));
-    cachedVersion = (JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { version: string }).version;
-  }
-  return cachedVersion;
 }
 
 /** Runs a command body, turning thrown errors into a one-line message and an exit code. */

@@ -2,7 +2,10 @@
 // The one CLI: `fieldproof <command>`. Thin wiring only; each command lives in bin/commands/.
 import { Command } from 'commander';
 import { agentVersion } from './cli-support.js';
+import { registerAgent } from './commands/agent.js';
 import { registerCapture } from './commands/capture.js';
+import { registerDemo } from './commands/demo.js';
+import { registerHub } from './commands/hub.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerVerify } from './commands/verify.js';
@@ -20,5 +23,8 @@ registerKeygen(program);
 registerCapture(program);
 registerOutbox(program);
 registerVerify(program);
+registerAgent(program);
+registerHub(program);
+registerDemo(program);
 
 await program.parseAsync(process.argv);

@@ -4,3 +4,5 @@ export { ConfigError, loadConfigFile, parseConfig } from './load.js';
 export { agentConfigSchema, loadAgentConfig, parseAgentConfig, MIN_QUOTA_BYTES, type AgentConfig } from './agent-config.js';
 export { mqttSchema, metricsSchema, type MqttConfig, type MetricsConfig } from './common.js';
 export { canonicalJson, canonicalHash } from './canonical.js';
+export { hubConfigSchema, loadHubConfig, parseHubConfig, defaultHubConfig, type HubConfig } from './hub-config.js';
+export { mqttClientOptions, type MqttClientOptions } from './mqtt-options.js';

@@ -19,7 +19,8 @@ export function parseConfig<S extends z.ZodType>(file: string, text: string, sch
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => {
-      const at = e.linePos?.[0];
+      // linePos is only filled in with prettyErrors; pos (offsets) always is.
+      const at = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
       return `${file}${at ? `:${at.line}:${at.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`;
     }));
   }

@@ -21,7 +21,7 @@ export function registerOutbox(program: Command): void {
         const pct = ((s.bytes / config.outbox.quota_bytes) * 100).toFixed(1);
         process.stdout.write([
           `outbox ${config.outbox.path} (device ${s.deviceId})`,
-          `  records        ${s.records}  (seq ${s.ackedSeq + 1}..${s.headSeq} held; hub acknowledged through ${s.ackedSeq})`,
+          `  records        ${s.records}  (${s.records ? `seq ${s.ackedSeq + 1}..${s.headSeq} held` : "none held"}; hub acknowledged through ${s.ackedSeq})`,
           `  sealed         ${s.sealed} in ${s.segments} segments; ${s.unsealed} in the open segment`,
           `  unsent         ${s.unsent}  (critical pending: ${s.criticalPending})`,
           `  bytes          ${s.bytes} of quota ${config.outbox.quota_bytes} (${pct}%)`,

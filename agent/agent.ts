@@ -1,0 +1,112 @@
+// The agent process: outbox, Boot record, uplink to the hub and metrics, wired from the config.
+// Capture never waits for the network: a record is committed locally and shipped when a link exists.
+import type { Server } from 'node:http';
+import { mqttClientOptions, type AgentConfig } from '../config/index.js';
+import { readDeviceKey, type Body, type DeviceKey } from '../proto/index.js';
+import { bootBody, type BootExtras } from './boot.js';
+import { systemClock, type Clock } from './clock.js';
+import { Outbox, OutboxError, outboxStats, type AppendOptions, type Appended } from './outbox/index.js';
+import { AgentMetrics, createLogger, serveMetrics, type Logger } from './observability.js';
+import { Uplink } from './uplink/index.js';
+import { agentVersion } from './version.js';
+
+export interface AgentStartOptions {
+  logger?: Logger;
+  clock?: Clock;
+  boot?: BootExtras;
+  /** An already loaded key (the simulator keeps keys in memory); default: config.key_file. */
+  key?: DeviceKey;
+}
+
+export class Agent {
+  readonly metrics: AgentMetrics;
+  private metricsServer: Server | undefined;
+  private stopped = false;
+
+  private constructor(
+    readonly config: AgentConfig,
+    readonly outbox: Outbox,
+    readonly uplink: Uplink | undefined,
+    readonly log: Logger,
+    readonly bootSeq: number,
+  ) {
+    this.metrics = new AgentMetrics(() => {
+      const s = outboxStats(outbox.database);
+      return { records: s.records, bytes: s.bytes, connected: uplink?.connected ?? false };
+    });
+  }
+
+  static async start(config: AgentConfig, options: AgentStartOptions = {}): Promise<Agent> {
+    const log = options.logger ?? createLogger(config.log.level);
+    const clock = options.clock ?? systemClock;
+    const key = options.key ?? (await readDeviceKey(config.key_file));
+    const outbox = Outbox.open({
+      path: config.outbox.path, deviceId: config.device_id, key, quotaBytes: config.outbox.quota_bytes, sync: config.outbox.sync,
+      sealMaxRecords: config.seal.max_records, sealMaxAgeMs: config.seal.max_age_ms, clock,
+    });
+    outbox.on('error', (err) => log.error({ err }, 'outbox'));
+    const boot = await outbox.append(bootBody(config, key.keyId, agentVersion(), options.boot));
+    const uplink = config.uplink.enabled
+      ? new Uplink({
+        url: config.mqtt.url,
+        client: mqttClientOptions(config.mqtt, `fieldproof-agent-${config.device_id}`),
+        deviceId: config.device_id,
+        outbox,
+        clock,
+        maxInFlight: config.uplink.max_in_flight,
+        resendAfterMs: config.uplink.resend_after_ms,
+        rateLimitBytesPerSecond: config.uplink.rate_limit_bytes_s,
+        backoffInitialMs: config.uplink.backoff_initial_ms,
+        backoffMaxMs: config.uplink.backoff_max_ms,
+      })
+      : undefined;
+    const agent = new Agent(config, outbox, uplink, log, boot.seq);
+    outbox.on('evicted', (range) => {
+      agent.metrics.evicted.inc(range.lastSeq - range.firstSeq + 1);
+      log.warn({ firstSeq: range.firstSeq, lastSeq: range.lastSeq, bytes: range.bytes }, 'outbox quota reached: evicted records, Gap record appended');
+    });
+    if (uplink) {
+      uplink.on('connected', () => log.info({ url: config.mqtt.url }, 'connected to broker'));
+      uplink.on('disconnected', (why) => log.warn({ why }, 'broker connection lost; records stay in the outbox'));
+      uplink.on('error', (err) => log.warn({ err: err.message }, 'uplink'));
+      uplink.on('acked', (a) => {
+        agent.metrics.acked.inc(a.freedRecords);
+        for (const ms of a.latencyMs) agent.metrics.ackLatency.observe(ms / 1000);
+      });
+      uplink.start();
+    }
+    if (config.metrics.port > 0) {
+      agent.metricsServer = await serveMetrics(agent.metrics.registry, config.metrics.host, config.metrics.port);
+    }
+    log.info({ device: config.device_id, keyId: key.keyId, outbox: config.outbox.path, bootSeq: boot.seq }, 'agent started');
+    return agent;
+  }
+
+  /** Appends one record; resolves once it is committed to the outbox. */
+  async capture(body: Body, options?: AppendOptions): Promise<Appended> {
+    try {
+      const appended = await this.outbox.append(body, options);
+      this.metrics.captured.inc();
+      return appended;
+    } catch (err) {
+      this.metrics.captureFailed.inc({ code: err instanceof OutboxError ? err.code : 'INVALID' });
+      throw err;
+    }
+  }
+
+  /**
+   * Stops cleanly: commits what is waiting, seals the open segment, waits up to `drainMs` for the hub
+   * to acknowledge what is unsent, then disconnects. Nothing is lost: the rest stays in the outbox.
+   */
+  async stop(options: { drainMs?: number } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.outbox.flush();
+    this.outbox.sealIfDue(true);
+    if (this.uplink && options.drainMs) await this.uplink.drain(options.drainMs);
+    await this.uplink?.stop();
+    await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
+    this.outbox.close();
+    this.log.info({ device: this.config.device_id }, 'agent stopped');
+  }
+}

@@ -1,0 +1,254 @@
+// Ships sealed segments from the outbox to the hub over MQTT and frees them only on the hub's ack.
+// Bounded window in flight, critical first, resend on timeout, reconnect with jittered backoff. The agent's only touch of mqtt.
+import { EventEmitter } from 'node:events';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClientOptions } from '../../config/index.js';
+import { decodeAck, toNumber } from '../../proto/index.js';
+import type { Clock } from '../clock.js';
+import type { Outbox } from '../outbox/index.js';
+import { backoffDelay } from './backoff.js';
+import { ByteRateLimit } from './rate-limit.js';
+
+export interface UplinkOptions {
+  url: string;
+  client: MqttClientOptions;
+  deviceId: string;
+  outbox: Outbox;
+  clock: Clock;
+  maxInFlight: number;
+  resendAfterMs: number;
+  rateLimitBytesPerSecond: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+}
+
+export interface UplinkCounters {
+  segmentsSent: number;
+  recordsSent: number;
+  bytesSent: number;
+  resends: number;
+  recordsAcked: number;
+  acks: number;
+  connects: number;
+}
+
+interface InFlight {
+  lastSeq: number;
+  records: number;
+  firstSentMs: number;
+  sentMs: number;
+}
+
+type UplinkEvents = {
+  connected: [];
+  disconnected: [string];
+  acked: [{ storedThrough: number; freedRecords: number; latencyMs: number[] }];
+  error: [Error];
+};
+
+export class Uplink extends EventEmitter<UplinkEvents> {
+  readonly counters: UplinkCounters = { segmentsSent: 0, recordsSent: 0, bytesSent: 0, resends: 0, recordsAcked: 0, acks: 0, connects: 0 };
+  private client: MqttClient | undefined;
+  private readonly inFlight = new Map<number, InFlight>();
+  /** Segments the hub holds out of order: not resent, freed once stored_through passes them. */
+  private readonly heldByHub = new Map<number, InFlight>();
+  private readonly rate: ByteRateLimit;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private resendTimer: NodeJS.Timeout | undefined;
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private stopped = false;
+  private readonly topics;
+  private readonly onSealed = () => this.pump();
+
+  constructor(private readonly o: UplinkOptions) {
+    super();
+    this.rate = new ByteRateLimit(o.rateLimitBytesPerSecond, () => o.clock.nowMs(), Math.max(o.rateLimitBytesPerSecond, 1));
+    this.topics = { seg: `fp/v1/${o.deviceId}/seg`, ack: `fp/v1/${o.deviceId}/ack`, state: `fp/v1/${o.deviceId}/state` };
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Starts connecting in the background; capture never waits for the network. */
+  start(): void {
+    this.o.outbox.on('sealed', this.onSealed);
+    this.client = mqtt.connect(this.o.url, {
+      ...this.o.client,
+      manualConnect: true,
+      will: { topic: this.topics.state, payload: Buffer.from('offline'), qos: 1, retain: true },
+    });
+    this.client.on('connect', () => this.onConnect());
+    this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.client.on('close', () => this.onClose());
+    this.client.on('error', (err) => this.report(new Error(`mqtt ${this.o.url}: ${err.message}`)));
+    this.client.connect();
+    this.resendTimer = setInterval(() => this.resendOverdue(), Math.max(50, Math.floor(this.o.resendAfterMs / 4)));
+    this.resendTimer.unref();
+  }
+
+  /** Publishes `offline`, disconnects; what is unacknowledged stays in the outbox for next time. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.o.outbox.off('sealed', this.onSealed);
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.resendTimer);
+    clearTimeout(this.pumpTimer);
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      await new Promise<void>((resolve) => client.publish(this.topics.state, 'offline', { qos: 1, retain: true }, () => resolve()));
+    }
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+  }
+
+  /** Resolves once nothing is in flight or unsent (or after `timeoutMs`). */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.o.outbox.pendingSegments(1).length === 0) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  }
+
+  private onConnect(): void {
+    this.attempt = 0;
+    this.counters.connects++;
+    const client = this.client!;
+    client.publish(this.topics.state, 'online', { qos: 1, retain: true });
+    client.subscribe(this.topics.ack, { qos: 1 }, (err) => {
+      if (err) this.report(new Error(`subscribe ${this.topics.ack}: ${err.message}`));
+    });
+    this.emit('connected');
+    this.pump();
+  }
+
+  private onClose(): void {
+    // Everything in flight goes again after reconnecting; the hub stores idempotently.
+    this.inFlight.clear();
+    this.heldByHub.clear();
+    if (this.stopped) return;
+    this.emit('disconnected', 'connection closed');
+    clearTimeout(this.reconnectTimer);
+    const delay = backoffDelay(this.attempt++, this.o.backoffInitialMs, this.o.backoffMaxMs);
+    this.reconnectTimer = setTimeout(() => {
+      if (!this.stopped) this.client?.reconnect();
+    }, delay);
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    if (topic !== this.topics.ack) return;
+    let ack;
+    try {
+      ack = decodeAck(payload);
+    } catch (err) {
+      this.report(new Error(`ignored a malformed ack: ${(err as Error).message}`));
+      return;
+    }
+    if (ack.deviceId !== this.o.deviceId) return;
+    const storedThrough = toNumber(ack.storedThrough);
+    const now = this.o.clock.nowMs();
+    const latencyMs: number[] = [];
+    let freedRecords = 0;
+    try {
+      freedRecords = this.o.outbox.ack(storedThrough).freedRecords;
+    } catch (err) {
+      this.report(new Error(`could not record the hub's ack through seq ${storedThrough}: ${(err as Error).message}`));
+    }
+    for (const map of [this.inFlight, this.heldByHub]) {
+      for (const [first, f] of map) {
+        if (f.lastSeq <= storedThrough) {
+          if (map === this.inFlight) latencyMs.push(now - f.firstSentMs);
+          map.delete(first);
+        }
+      }
+    }
+    for (const r of ack.storedBeyond) {
+      const lo = toNumber(r.first);
+      const hi = toNumber(r.last);
+      for (const [first, f] of this.inFlight) {
+        if (first >= lo && f.lastSeq <= hi) {
+          this.inFlight.delete(first);
+          this.heldByHub.set(first, f);
+        }
+      }
+    }
+    for (const r of ack.resend) {
+      const lo = toNumber(r.first);
+      const hi = toNumber(r.last);
+      for (const [first, f] of this.inFlight) {
+        // Only what has had time to arrive: an ack crossing a send must not double it.
+        if (first <= hi && f.lastSeq >= lo && now - f.sentMs > 1000) this.inFlight.delete(first);
+      }
+    }
+    this.counters.acks++;
+    this.counters.recordsAcked += freedRecords;
+    this.emit('acked', { storedThrough, freedRecords, latencyMs });
+    this.pump();
+  }
+
+  private resendOverdue(): void {
+    const now = this.o.clock.nowMs();
+    let any = false;
+    for (const [first, f] of this.inFlight) {
+      if (now - f.sentMs >= this.o.resendAfterMs) {
+        this.inFlight.delete(first);
+        this.counters.resends++;
+        any = true;
+      }
+    }
+    if (any) this.pump();
+  }
+
+  /** Sends what the window and the rate cap allow, critical segments first. */
+  private pump(): void {
+    if (this.pumping || this.stopped || !this.client?.connected) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const free = this.o.maxInFlight - this.inFlight.size;
+        if (free <= 0) return;
+        const exclude = new Set([...this.inFlight.keys(), ...this.heldByHub.keys()]);
+        const segments = this.o.outbox.pendingSegments(free, exclude);
+        if (segments.length === 0) return;
+        const sent: number[] = [];
+        for (const s of segments) {
+          const wait = this.rate.take(s.payload.length);
+          if (wait > 0) {
+            clearTimeout(this.pumpTimer);
+            this.pumpTimer = setTimeout(() => this.pump(), wait);
+            if (sent.length) this.o.outbox.markSent(sent);
+            return;
+          }
+          const now = this.o.clock.nowMs();
+          const previous = this.inFlight.get(s.firstSeq);
+          this.inFlight.set(s.firstSeq, { lastSeq: s.lastSeq, records: s.records, firstSentMs: previous?.firstSentMs ?? now, sentMs: now });
+          this.client.publish(this.topics.seg, Buffer.from(s.payload.buffer, s.payload.byteOffset, s.payload.byteLength), { qos: 1 }, (err) => {
+            if (err && this.inFlight.get(s.firstSeq)?.sentMs === now) this.inFlight.delete(s.firstSeq);
+          });
+          sent.push(s.firstSeq);
+          this.counters.segmentsSent++;
+          this.counters.recordsSent += s.records;
+          this.counters.bytesSent += s.payload.length;
+        }
+        this.o.outbox.markSent(sent);
+      }
+    } catch (err) {
+      this.report(new Error(`uplink: ${(err as Error).message}`));
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private report(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}

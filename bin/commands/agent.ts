@@ -1,0 +1,24 @@
+// `fieldproof agent --config FILE`: runs the agent daemon (outbox, uplink; sources from Step 3).
+// Logs JSON lines (pino); SIGTERM/SIGINT stop it cleanly with nothing lost.
+import type { Command } from 'commander';
+import { Agent } from '../../agent/index.js';
+import { loadAgentConfig } from '../../config/index.js';
+import { action } from '../cli-support.js';
+import { runUntilSignal } from '../run-until-signal.js';
+
+export function registerAgent(program: Command): void {
+  program.command('agent')
+    .description('run the agent daemon: durable outbox, sealing, MQTT uplink to the hub, metrics')
+    .requiredOption('-c, --config <file>', 'agent config (YAML); see config/agent.example.yaml')
+    .option('--mqtt <url>', 'override mqtt.url')
+    .option('--drain-ms <ms>', 'on stop, wait this long for the hub to acknowledge what is unsent', '2000')
+    .action(action(async (opts: { config: string; mqtt?: string; drainMs: string }) => {
+      const config = loadAgentConfig(opts.config);
+      if (opts.mqtt) config.mqtt.url = opts.mqtt;
+      const agent = await Agent.start(config);
+      await runUntilSignal(async (signal) => {
+        agent.log.info({ signal }, 'stopping');
+        await agent.stop({ drainMs: Number(opts.drainMs) || 0 });
+      });
+    }));
+}

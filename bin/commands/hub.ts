@@ -1,0 +1,130 @@
+// `fieldproof hub`: runs the hub; `hub devices add|list|revoke` manages the device registry;
+// `hub status` shows each device's chain (stored through, head, unexplained holes) and recent rejections.
+import type { Command } from 'commander';
+import { defaultHubConfig, loadHubConfig, type HubConfig } from '../../config/index.js';
+import { Hub, openStore, unexplainedHoles, verifyStoredChain } from '../../hub/index.js';
+import { keyIdOf, readPublicKey } from '../../proto/index.js';
+import { action, CliError, EXIT_FAILED, printJson } from '../cli-support.js';
+import { runUntilSignal } from '../run-until-signal.js';
+
+interface StoreOpts { config?: string; store?: string }
+
+function hubConfig(opts: StoreOpts): HubConfig {
+  const config = opts.config ? loadHubConfig(opts.config) : defaultHubConfig();
+  if (opts.store) config.store = { ...config.store, driver: 'sqlite', path: opts.store };
+  return config;
+}
+
+export function registerHub(program: Command): void {
+  const hub = program.command('hub')
+    .description('run the hub (ingest, verify, store, ack); subcommands manage devices and show status')
+    .option('-c, --config <file>', 'hub config (YAML); see config/hub.example.yaml')
+    .option('--store <path>', 'SQLite store file (overrides store.path)')
+    .option('--embedded-broker', 'run an embedded MQTT broker (aedes, MQTT 3.1.1) in the hub process')
+    .option('--port <n>', 'embedded broker port', (v) => parsePort(v))
+    .option('--mqtt <url>', 'external broker URL (overrides mqtt.url), e.g. mqtt://127.0.0.1:1883 or mqtts://host:8883')
+    .action(action(async (opts: StoreOpts & { embeddedBroker?: boolean; port?: number; mqtt?: string }) => {
+      const config = hubConfig(opts);
+      if (opts.embeddedBroker) config.embedded_broker.enabled = true;
+      if (opts.port !== undefined) config.embedded_broker.port = opts.port;
+      if (opts.mqtt) config.mqtt.url = opts.mqtt;
+      const running = await Hub.start(config);
+      await runUntilSignal(async (signal) => {
+        running.log.info({ signal }, 'stopping');
+        await running.stop();
+      });
+    }));
+
+  const devices = hub.command('devices').description('the device registry: which keys may seal for which device');
+  devices.command('add')
+    .description('register a device and its public key (or add another key to it)')
+    .argument('<id>', 'device id')
+    .requiredOption('--pubkey <file>', 'the device.pub written by `fieldproof keygen`')
+    .option('--label <text>', 'a human label', '')
+    .option('-c, --config <file>', 'hub config (YAML)')
+    .option('--store <path>', 'SQLite store file')
+    .action(action(async (id: string, opts: StoreOpts & { pubkey: string; label: string }) => {
+      const publicKey = readPublicKey(opts.pubkey);
+      const store = await openStore(hubConfig(opts).store);
+      try {
+        const keyId = keyIdOf(publicKey);
+        const r = await store.addDeviceKey(id, keyId, publicKey, opts.label);
+        process.stdout.write(`${r.newDevice ? 'added device' : 'device'} ${id}: key ${keyId} ${r.newKey ? 'registered' : 'already registered (re-enabled)'}\n`);
+      } finally {
+        await store.close();
+      }
+    }));
+  devices.command('list')
+    .description('list registered devices and their keys')
+    .option('-c, --config <file>', 'hub config (YAML)')
+    .option('--store <path>', 'SQLite store file')
+    .option('--json', 'print JSON', false)
+    .action(action(async (opts: StoreOpts & { json: boolean }) => {
+      const store = await openStore(hubConfig(opts).store);
+      try {
+        const list = await store.listDevices();
+        if (opts.json) return printJson(list.map((d) => ({ ...d, keys: d.keys.map((k) => ({ keyId: k.keyId, revoked: k.revokedMs !== null })) })));
+        if (list.length === 0) process.stdout.write('no devices registered (add one with `fieldproof hub devices add ID --pubkey FILE`)\n');
+        for (const d of list) {
+          const keys = d.keys.map((k) => `${k.keyId}${k.revokedMs !== null ? ' (revoked)' : ''}`).join(', ');
+          process.stdout.write(`${d.deviceId}${d.revokedMs !== null ? ' [REVOKED]' : ''}${d.label ? ` "${d.label}"` : ''}  keys: ${keys}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    }));
+  devices.command('revoke')
+    .description('revoke a device and all its keys: its segments are rejected from now on (stored evidence stays)')
+    .argument('<id>', 'device id')
+    .option('-c, --config <file>', 'hub config (YAML)')
+    .option('--store <path>', 'SQLite store file')
+    .action(action(async (id: string, opts: StoreOpts) => {
+      const store = await openStore(hubConfig(opts).store);
+      try {
+        if (!(await store.revokeDevice(id))) throw new CliError(`device "${id}" is not registered or already revoked`);
+        process.stdout.write(`revoked ${id}\n`);
+      } finally {
+        await store.close();
+      }
+    }));
+
+  hub.command('status')
+    .description('per device: stored through, head, unexplained holes, chain re-verification; recent rejections')
+    .option('-c, --config <file>', 'hub config (YAML)')
+    .option('--store <path>', 'SQLite store file')
+    .option('--verify', 're-verify every stored segment from its raw bytes', false)
+    .option('--json', 'print JSON', false)
+    .action(action(async (opts: StoreOpts & { verify: boolean; json: boolean }) => {
+      const store = await openStore(hubConfig(opts).store);
+      try {
+        const rows = [];
+        let failed = false;
+        for (const s of await store.deviceStates()) {
+          const cov = await store.coverage(s.deviceId);
+          const holes = unexplainedHoles(cov.segments, cov.gaps, s.headSeq);
+          const report = opts.verify ? await verifyStoredChain(store, s.deviceId) : undefined;
+          if (holes.length || (report && !report.ok)) failed = true;
+          rows.push({ ...s, contiguousHash: undefined, holes, verified: report ? (report.ok ? 'ok' : report.problems[0].message) : undefined });
+        }
+        const rejections = await store.rejections(10);
+        if (opts.json) printJson({ devices: rows, rejections });
+        else {
+          for (const r of rows) {
+            const holes = r.holes.length ? ` UNEXPLAINED: ${r.holes.map((h) => `${h.first}..${h.last}`).join(', ')}` : '';
+            process.stdout.write(`${r.deviceId}: stored through ${r.contiguousSeq}, head ${r.headSeq}, ${r.recordsStored} records, last seen ${new Date(r.lastSeenMs).toISOString()}, clock offset ${r.clockOffsetMs} ms${holes}${r.verified ? `, verify: ${r.verified}` : ''}\n`);
+          }
+          if (rows.length === 0) process.stdout.write('no records stored yet\n');
+          for (const j of rejections) process.stdout.write(`rejected ${new Date(j.receivedMs).toISOString()} ${j.topic} [${j.code}] ${j.message}\n`);
+        }
+        return failed ? EXIT_FAILED : 0;
+      } finally {
+        await store.close();
+      }
+    }));
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--port: expected a TCP port 0-65535, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,159 @@
+// The hub process: store, optional embedded broker, MQTT link, ingest and acks, metrics.
+// Every message is verified before it is stored, and acked only after it is committed.
+import type { Server } from 'node:http';
+import { mqttClientOptions, type HubConfig } from '../config/index.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import { ackTopic, buildAck, Rejection, route, type SegmentLimits } from './ingest/index.js';
+import { connectHubLink, type HubLink } from './mqtt/hub-link.js';
+import { createLogger, HubMetrics, serveMetrics, type Logger } from './observability.js';
+import { openStore, type HubStore } from './store/index.js';
+
+export interface HubCounters {
+  segmentsStored: number;
+  recordsStored: number;
+  duplicates: number;
+  rejected: number;
+  acksSent: number;
+}
+
+export interface HubStartOptions {
+  logger?: Logger;
+  /** Called after every rejection, e.g. to surface it in a demo's status line. */
+  onRejected?(r: Rejection, topic: string): void;
+}
+
+export class Hub {
+  readonly counters: HubCounters = { segmentsStored: 0, recordsStored: 0, duplicates: 0, rejected: 0, acksSent: 0 };
+  readonly metrics = new HubMetrics();
+  private link: HubLink | undefined;
+  private broker: EmbeddedBroker | undefined;
+  private metricsServer: Server | undefined;
+  private readonly pendingAcks = new Set<string>();
+  private ackScheduled = false;
+  private ackChain: Promise<void> = Promise.resolve();
+  private stopping = false;
+
+  private constructor(readonly config: HubConfig, readonly store: HubStore, readonly log: Logger, private readonly options: HubStartOptions) {}
+
+  static async start(config: HubConfig, options: HubStartOptions = {}): Promise<Hub> {
+    const log = options.logger ?? createLogger(config.log.level);
+    const store = await openStore(config.store);
+    const hub = new Hub(config, store, log, options);
+    try {
+      await hub.open();
+    } catch (err) {
+      await hub.stop();
+      throw err;
+    }
+    return hub;
+  }
+
+  /** The broker URL the hub is connected to (the embedded one's, when it runs one). */
+  get mqttUrl(): string {
+    return this.broker?.url ?? this.config.mqtt.url;
+  }
+
+  get metricsPort(): number | undefined {
+    const address = this.metricsServer?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.link?.close();
+    await this.ackChain;
+    await this.broker?.close();
+    await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
+    await this.store.close();
+    this.log.info('hub stopped');
+  }
+
+  private async open(): Promise<void> {
+    const c = this.config;
+    if (c.metrics.port > 0) {
+      this.metricsServer = await serveMetrics(this.metrics.registry, c.metrics.host, c.metrics.port);
+    }
+    if (c.embedded_broker.enabled) {
+      this.broker = await startEmbeddedBroker({ host: c.embedded_broker.host, port: c.embedded_broker.port });
+      this.log.info({ url: this.broker.url }, 'embedded broker listening (MQTT 3.1.1)');
+    }
+    const protocolVersion = this.broker ? 4 : c.mqtt.protocol_version;
+    const limits: SegmentLimits = { maxPayloadBytes: c.ingest.max_payload_bytes, maxRecordsPerSegment: c.ingest.max_records_per_segment };
+    this.link = await connectHubLink({
+      url: this.mqttUrl,
+      client: { ...mqttClientOptions(c.mqtt, `fieldproof-${c.hub_id}-${process.pid}`), protocolVersion },
+      sharedGroup: this.broker ? '' : c.mqtt.shared_group,
+      onMessage: (topic, payload) => this.onMessage(limits, topic, payload),
+      onEvent: (event, detail) => (event === 'error' ? this.log.warn({ detail }, 'mqtt error') : this.log.info({ event }, `mqtt ${event}`)),
+    });
+    this.log.info({ hub: c.hub_id, mqtt: this.mqttUrl, store: c.store.driver, shared: this.broker ? '' : c.mqtt.shared_group }, 'hub started');
+  }
+
+  private async onMessage(limits: SegmentLimits, topic: string, payload: Uint8Array): Promise<void> {
+    const timer = this.metrics.ingestSeconds.startTimer();
+    try {
+      const result = await route(this.store, limits, topic, payload, Date.now());
+      if (result.kind === 'stored') {
+        const o = result.outcome;
+        if (o.duplicate) {
+          this.counters.duplicates++;
+          this.metrics.duplicates.inc();
+        } else {
+          this.counters.segmentsStored++;
+          this.counters.recordsStored += o.records;
+          this.metrics.segmentsStored.inc();
+          this.metrics.recordsStored.inc(o.records);
+        }
+        this.scheduleAck(o.deviceId);
+      } else if (result.kind === 'online') this.scheduleAck(result.deviceId);
+    } catch (err) {
+      if (err instanceof Rejection) await this.reject(err, topic, payload);
+      else this.log.error({ err, topic }, 'ingest failed; not acknowledged, the agent will resend');
+    } finally {
+      timer();
+    }
+  }
+
+  private async reject(r: Rejection, topic: string, payload: Uint8Array): Promise<void> {
+    this.counters.rejected++;
+    this.metrics.rejected.inc({ code: r.code });
+    const deviceId = topic.split('/')[2] ?? '';
+    this.log.warn({ topic, code: r.code, firstSeq: r.firstSeq, lastSeq: r.lastSeq }, `rejected: ${r.message}`);
+    this.options.onRejected?.(r, topic);
+    try {
+      await this.store.recordRejection({
+        receivedMs: Date.now(), topic, deviceId, code: r.code, message: r.message, firstSeq: r.firstSeq, lastSeq: r.lastSeq, payloadBytes: payload.length,
+      });
+    } catch (err) {
+      this.log.error({ err }, 'could not record a rejection');
+    }
+  }
+
+  /** Acks are coalesced: one per device per turn of the event loop, after the commits it covers. */
+  private scheduleAck(deviceId: string): void {
+    this.pendingAcks.add(deviceId);
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    setImmediate(() => {
+      this.ackScheduled = false;
+      const devices = [...this.pendingAcks];
+      this.pendingAcks.clear();
+      this.ackChain = this.ackChain.then(() => this.sendAcks(devices));
+    });
+  }
+
+  private async sendAcks(devices: string[]): Promise<void> {
+    for (const deviceId of devices) {
+      try {
+        const ack = await buildAck(this.store, deviceId, this.config.hub_id, Date.now());
+        if (!ack || !this.link) continue;
+        await this.link.publish(ackTopic(deviceId), ack.payload);
+        this.counters.acksSent++;
+        this.metrics.acksSent.inc();
+      } catch (err) {
+        this.log.warn({ err, deviceId }, 'ack not sent; the agent will resend and be acked then');
+      }
+    }
+  }
+}

@@ -1,0 +1,8 @@
+// hub/: MQTT ingest, verification, the store, the device registry, and the hub process.
+// Imports only proto/ and config/; agents are reached over the wire, never imported.
+export { Hub, type HubCounters, type HubStartOptions } from './hub.js';
+export { openStore, type HubStore, type DeviceState, type DeviceRow, type RejectionRow, type SeqRange } from './store/index.js';
+export { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+export * from './ingest/index.js';
+export { createLogger } from './observability.js';
+export { verifyStoredChain } from './verify-stored.js';

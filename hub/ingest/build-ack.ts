@@ -1,0 +1,41 @@
+// Builds the ack for a device from what the store holds: stored_through (contiguous), ranges
+// stored beyond it, and the holes between them to resend.
+import { encodeAck } from '../../proto/index.js';
+import type { HubStore, SeqRange } from '../store/index.js';
+
+const MAX_RANGES = 16;
+
+export interface AckSummary {
+  deviceId: string;
+  storedThrough: number;
+  storedBeyond: SeqRange[];
+  resend: SeqRange[];
+  payload: Uint8Array;
+}
+
+export async function buildAck(store: HubStore, deviceId: string, hubId: string, nowMs: number): Promise<AckSummary | undefined> {
+  const state = await store.deviceState(deviceId);
+  if (!state) return undefined;
+  const storedBeyond = await store.storedBeyond(deviceId, state.contiguousSeq, MAX_RANGES);
+  const resend = holesBetween(state.contiguousSeq, storedBeyond);
+  const payload = encodeAck({
+    deviceId,
+    storedThrough: state.contiguousSeq,
+    storedBeyond,
+    resend,
+    hubTimeUnixNs: nowMs * 1_000_000,
+    hubId,
+  });
+  return { deviceId, storedThrough: state.contiguousSeq, storedBeyond, resend, payload };
+}
+
+/** The seqs missing between the contiguous point and each range held beyond it. Pure. */
+export function holesBetween(contiguous: number, beyond: SeqRange[]): SeqRange[] {
+  const holes: SeqRange[] = [];
+  let next = contiguous + 1;
+  for (const r of beyond) {
+    if (r.first > next) holes.push({ first: next, last: r.first - 1 });
+    next = r.last + 1;
+  }
+  return holes;
+}

@@ -1,0 +1,78 @@
+// Ingest of one `fp/v1/<device>/seg` message: size, decode, topic/device match, registry keys,
+// seal and every hash, chain fit, then one committing transaction. Throws Rejection on any failure.
+import {
+  decodeSegment, gapClaims, KeyRing, rotatedKeys, toBigInt, verifySegment, DecodeError, keyIdOf,
+  type SealMessage, type VerifiedSegment,
+} from '../../proto/index.js';
+import type { DeviceState, HubStore, SegmentToStore } from '../store/index.js';
+import { decideSegment } from './decide.js';
+import { Rejection, type RejectionCode } from './rejection.js';
+
+export interface SegmentLimits {
+  maxPayloadBytes: number;
+  maxRecordsPerSegment: number;
+}
+
+export interface StoredOutcome {
+  deviceId: string;
+  firstSeq: number;
+  lastSeq: number;
+  records: number;
+  duplicate: boolean;
+  state: DeviceState;
+}
+
+export async function handleSegment(store: HubStore, limits: SegmentLimits, deviceId: string, payload: Uint8Array, receivedMs: number): Promise<StoredOutcome> {
+  if (payload.length > limits.maxPayloadBytes) {
+    throw new Rejection('OVERSIZED', `payload of ${payload.length} bytes exceeds ingest.max_payload_bytes (${limits.maxPayloadBytes})`);
+  }
+  let message;
+  try {
+    message = decodeSegment(payload);
+  } catch (err) {
+    throw new Rejection('DECODE', (err as DecodeError).message);
+  }
+  const seal = message.seal as SealMessage | null | undefined;
+  if (!seal) throw new Rejection('DECODE', 'segment has no seal');
+  const firstSeq = Number(toBigInt(seal.firstSeq));
+  const lastSeq = Number(toBigInt(seal.lastSeq));
+  if (seal.deviceId !== deviceId) {
+    throw new Rejection('WRONG_DEVICE', `segment sealed for device "${seal.deviceId}" published on the topic of "${deviceId}"`, firstSeq, lastSeq);
+  }
+  if (message.records.length > limits.maxRecordsPerSegment) {
+    throw new Rejection('TOO_MANY_RECORDS', `${message.records.length} records exceed ingest.max_records_per_segment (${limits.maxRecordsPerSegment})`, firstSeq, lastSeq);
+  }
+  const keys = await store.trustedKeys(deviceId);
+  if (keys.length === 0) throw new Rejection('UNKNOWN_DEVICE', `device "${deviceId}" is not in the registry (or is revoked)`, firstSeq, lastSeq);
+  const ring = new KeyRing(keys.map((k) => k.publicKey));
+  if (!ring.publicKey(seal.keyId)) {
+    throw new Rejection('UNKNOWN_KEY', `key ${seal.keyId} is not registered for device "${deviceId}" (registered: ${ring.ids().join(', ')})`, firstSeq, lastSeq);
+  }
+  const verified = verifySegment(message.records, seal, ring, deviceId);
+  if (!verified.segment) {
+    const p = verified.problems[0];
+    throw new Rejection(p.code as RejectionCode, p.message, firstSeq, lastSeq);
+  }
+  const segment = toStore(verified.segment, payload, receivedMs);
+  const result = await store.commitSegment(segment, (n) => decideSegment(segment, n));
+  if (!result.verdict.ok) throw new Rejection(result.verdict.code as RejectionCode, result.verdict.message, firstSeq, lastSeq);
+  return { deviceId, firstSeq, lastSeq, records: segment.records.length, duplicate: result.verdict.duplicate, state: result.state! };
+}
+
+function toStore(v: VerifiedSegment, raw: Uint8Array, receivedMs: number): SegmentToStore {
+  const first = v.records[0];
+  const gapSeq = new Map(v.records.filter((r) => r.record.gap).map((r) => [Number(toBigInt(r.record.gap!.firstSeq)), r.seq]));
+  return {
+    deviceId: v.deviceId,
+    firstSeq: v.firstSeq,
+    lastSeq: v.lastSeq,
+    keyId: v.keyId,
+    firstPrevHash: first.record.prevHash,
+    lastHash: v.records[v.records.length - 1].hash,
+    raw,
+    receivedMs,
+    records: v.records.map((r) => ({ seq: r.seq, kind: r.record.body ?? 'none', timeMs: Number(toBigInt(r.record.timeUnixNs) / 1_000_000n) })),
+    gaps: gapClaims(v).map((g) => ({ ...g, reason: 1, recordSeq: gapSeq.get(g.firstSeq) ?? 0 })),
+    rotatedKeys: rotatedKeys(v).map((publicKey) => ({ keyId: keyIdOf(publicKey), publicKey })),
+  };
+}

@@ -1,0 +1,55 @@
+// The hub's MQTT connection: subscribes to segments (optionally as a shared subscription) and agent
+// state, hands each message to the ingest one at a time (backpressure), publishes acks. The hub's only touch of mqtt.
+import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClientOptions } from '../../config/index.js';
+import { subscription } from '../ingest/topics.js';
+
+export interface HubLink {
+  publish(topic: string, payload: Uint8Array): Promise<void>;
+  readonly connected: boolean;
+  close(): Promise<void>;
+}
+
+export interface HubLinkOptions {
+  url: string;
+  client: MqttClientOptions;
+  sharedGroup: string;
+  /** Called for each message; the next message is read only after it settles. */
+  onMessage(topic: string, payload: Uint8Array): Promise<void>;
+  onEvent(event: 'connect' | 'offline' | 'error', detail?: string): void;
+}
+
+export async function connectHubLink(o: HubLinkOptions): Promise<HubLink> {
+  const group = o.sharedGroup;
+  const client: MqttClient = mqtt.connect(o.url, { ...o.client, reconnectPeriod: 1000, resubscribe: true, manualConnect: true });
+  client.handleMessage = (packet, done) => {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    o.onMessage(packet.topic, payload).then(() => done(), () => done());
+  };
+  client.on('connect', () => {
+    client.subscribe([subscription('seg', group), subscription('state', group)], { qos: 1 }, (err) => {
+      if (err) o.onEvent('error', `subscribe failed: ${err.message}`);
+    });
+    o.onEvent('connect');
+  });
+  client.on('offline', () => o.onEvent('offline'));
+  client.on('error', (err) => o.onEvent('error', err.message));
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => { cleanup(); client.end(true); reject(new Error(`cannot connect to MQTT broker ${o.url}: ${err.message}`)); };
+    const onConnect = () => { cleanup(); resolve(); };
+    const timer = setTimeout(() => onError(new Error(`no answer within ${o.client.connectTimeout} ms`)), o.client.connectTimeout);
+    const cleanup = () => { clearTimeout(timer); client.off('error', onError); client.off('connect', onConnect); };
+    client.once('error', onError);
+    client.once('connect', onConnect);
+    client.connect();
+  });
+  return {
+    get connected() {
+      return client.connected;
+    },
+    publish: (topic, payload) => new Promise<void>((resolve, reject) => {
+      client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 1 }, (err) => (err ? reject(err) : resolve()));
+    }),
+    close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+  };
+}

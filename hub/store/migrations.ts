@@ -1,0 +1,75 @@
+// Creates the hub's tables, with the few column types that differ between SQLite and PostgreSQL.
+// Idempotent: safe on every start.
+import { sql, type Kysely } from 'kysely';
+import type { HubTables } from './tables.js';
+
+export async function migrate(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  const bytes = dialect === 'postgres' ? 'bytea' : 'blob';
+  const big = 'bigint';
+  await db.schema.createTable('devices').ifNotExists()
+    .addColumn('device_id', 'text', (c) => c.primaryKey())
+    .addColumn('label', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('added_ms', big, (c) => c.notNull())
+    .addColumn('revoked_ms', big)
+    .execute();
+  await db.schema.createTable('device_keys').ifNotExists()
+    .addColumn('key_id', 'text', (c) => c.primaryKey())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('public_key', sql.raw(bytes), (c) => c.notNull())
+    .addColumn('added_ms', big, (c) => c.notNull())
+    .addColumn('revoked_ms', big)
+    .execute();
+  await db.schema.createTable('device_state').ifNotExists()
+    .addColumn('device_id', 'text', (c) => c.primaryKey())
+    .addColumn('contiguous_seq', big, (c) => c.notNull())
+    .addColumn('contiguous_hash', sql.raw(bytes), (c) => c.notNull())
+    .addColumn('head_seq', big, (c) => c.notNull())
+    .addColumn('last_seen_ms', big, (c) => c.notNull())
+    .addColumn('clock_offset_ms', big, (c) => c.notNull())
+    .addColumn('records_stored', big, (c) => c.notNull())
+    .addColumn('segments_stored', big, (c) => c.notNull())
+    .execute();
+  await db.schema.createTable('segments').ifNotExists()
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('first_seq', big, (c) => c.notNull())
+    .addColumn('last_seq', big, (c) => c.notNull())
+    .addColumn('key_id', 'text', (c) => c.notNull())
+    .addColumn('first_prev_hash', sql.raw(bytes), (c) => c.notNull())
+    .addColumn('last_hash', sql.raw(bytes), (c) => c.notNull())
+    .addColumn('record_count', 'integer', (c) => c.notNull())
+    .addColumn('raw', sql.raw(bytes), (c) => c.notNull())
+    .addColumn('received_ms', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('segments_pk', ['device_id', 'first_seq'])
+    .execute();
+  await db.schema.createIndex('segments_by_last').ifNotExists().on('segments').columns(['device_id', 'last_seq']).execute();
+  await db.schema.createTable('records').ifNotExists()
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('seq', big, (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('time_ms', big, (c) => c.notNull())
+    .addColumn('segment_first_seq', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('records_pk', ['device_id', 'seq'])
+    .execute();
+  await db.schema.createIndex('records_by_kind_time').ifNotExists().on('records').columns(['kind', 'device_id', 'time_ms']).execute();
+  await db.schema.createTable('gaps').ifNotExists()
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('first_seq', big, (c) => c.notNull())
+    .addColumn('last_seq', big, (c) => c.notNull())
+    .addColumn('reason', 'integer', (c) => c.notNull())
+    .addColumn('first_prev_hash', sql.raw(bytes), (c) => c.notNull())
+    .addColumn('last_hash', sql.raw(bytes), (c) => c.notNull())
+    .addColumn('record_seq', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('gaps_pk', ['device_id', 'first_seq'])
+    .execute();
+  await db.schema.createTable('rejections').ifNotExists()
+    .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('received_ms', big, (c) => c.notNull())
+    .addColumn('topic', 'text', (c) => c.notNull())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('code', 'text', (c) => c.notNull())
+    .addColumn('message', 'text', (c) => c.notNull())
+    .addColumn('first_seq', big)
+    .addColumn('last_seq', big)
+    .addColumn('payload_bytes', 'integer', (c) => c.notNull())
+    .execute();
+}

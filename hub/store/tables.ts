@@ -1,0 +1,50 @@
+// Table shapes of the hub store as Kysely sees them; the same on SQLite and PostgreSQL.
+// Column names are snake_case SQL; the store maps them to the camelCase types of store.ts.
+import type { Generated } from 'kysely';
+
+export interface HubTables {
+  devices: { device_id: string; label: string; added_ms: number; revoked_ms: number | null };
+  device_keys: { key_id: string; device_id: string; public_key: Uint8Array; added_ms: number; revoked_ms: number | null };
+  device_state: {
+    device_id: string;
+    contiguous_seq: number;
+    contiguous_hash: Uint8Array;
+    head_seq: number;
+    last_seen_ms: number;
+    clock_offset_ms: number;
+    records_stored: number;
+    segments_stored: number;
+  };
+  segments: {
+    device_id: string;
+    first_seq: number;
+    last_seq: number;
+    key_id: string;
+    first_prev_hash: Uint8Array;
+    last_hash: Uint8Array;
+    record_count: number;
+    raw: Uint8Array;
+    received_ms: number;
+  };
+  records: { device_id: string; seq: number; kind: string; time_ms: number; segment_first_seq: number };
+  gaps: {
+    device_id: string;
+    first_seq: number;
+    last_seq: number;
+    reason: number;
+    first_prev_hash: Uint8Array;
+    last_hash: Uint8Array;
+    record_seq: number;
+  };
+  rejections: {
+    id: Generated<number>;
+    received_ms: number;
+    topic: string;
+    device_id: string;
+    code: string;
+    message: string;
+    first_seq: number | null;
+    last_seq: number | null;
+    payload_bytes: number;
+  };
+}
