@@ -45,7 +45,7 @@ export class Agent {
       sealMaxRecords: config.seal.max_records, sealMaxAgeMs: config.seal.max_age_ms, clock,
     });
     outbox.on('error', (err) => log.error({ err }, 'outbox'));
-    const boot = await outbox.append(bootBody(config, key.keyId, agentVersion(), options.boot));
+    const boot = await outbox.append(bootBody(config, key.keyId, agentVersion(), outbox.ackedPoint(), options.boot));
     const uplink = config.uplink.enabled
       ? new Uplink({
         url: config.mqtt.url,

@@ -21,9 +21,11 @@ export interface BootExtras {
   seed?: number;
 }
 
-export function bootBody(config: AgentConfig, keyId: string, version: string, extras: BootExtras = {}): Body {
+export function bootBody(config: AgentConfig, keyId: string, version: string, acked: { seq: number; hash: Uint8Array }, extras: BootExtras = {}): Body {
   return {
     boot: {
+      ackedThrough: acked.seq,
+      ackedHash: acked.seq > 0 ? acked.hash : new Uint8Array(0),
       agentVersion: version,
       configHash: configHash(config),
       criteriaHash: extras.criteriaHash ?? new Uint8Array(0),

@@ -14,6 +14,8 @@ const program = new Command('fieldproof')
   .description('Sealed, hash-chained field evidence: agent, hub and simulator for robots and UAVs.')
   .version(agentVersion())
   .showHelpAfterError('(run with --help for usage)')
+  // Options after a subcommand belong to it: `hub -c A` and `hub devices add -c B` do not collide.
+  .enablePositionalOptions()
   .configureOutput({ outputError: (text, write) => write(`fieldproof: ${text.replace(/^error: /, '')}`) })
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);

@@ -3,10 +3,14 @@
 import type { Server } from 'node:http';
 import { mqttClientOptions, type HubConfig } from '../config/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
-import { ackTopic, buildAck, Rejection, route, type SegmentLimits } from './ingest/index.js';
+import { ackTopic, buildAck, decideSegment, outcomeOf, Rejection, route, type SegmentLimits } from './ingest/index.js';
 import { connectHubLink, type HubLink } from './mqtt/hub-link.js';
 import { createLogger, HubMetrics, serveMetrics, type Logger } from './observability.js';
-import { openStore, type HubStore } from './store/index.js';
+import { openStore, type HubStore, type SegmentToStore } from './store/index.js';
+
+/** Segments committed per transaction at most, and the queue depth at which the broker is held back. */
+const BATCH_SEGMENTS = 64;
+const QUEUE_HIGH_WATER = 256;
 
 export interface HubCounters {
   segmentsStored: number;
@@ -32,6 +36,10 @@ export class Hub {
   private ackScheduled = false;
   private ackChain: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** Messages received and not yet committed; verified and committed a batch per transaction. */
+  private readonly queue: { topic: string; payload: Uint8Array; receivedMs: number }[] = [];
+  private readonly heldBack: (() => void)[] = [];
+  private working: Promise<void> | undefined;
 
   private constructor(readonly config: HubConfig, readonly store: HubStore, readonly log: Logger, private readonly options: HubStartOptions) {}
 
@@ -62,6 +70,7 @@ export class Hub {
     if (this.stopping) return;
     this.stopping = true;
     await this.link?.close();
+    await this.working;
     await this.ackChain;
     await this.broker?.close();
     await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
@@ -84,35 +93,70 @@ export class Hub {
       url: this.mqttUrl,
       client: { ...mqttClientOptions(c.mqtt, `fieldproof-${c.hub_id}-${process.pid}`), protocolVersion },
       sharedGroup: this.broker ? '' : c.mqtt.shared_group,
-      onMessage: (topic, payload) => this.onMessage(limits, topic, payload),
+      onMessage: (topic, payload, done) => this.enqueue(limits, topic, payload, done),
       onEvent: (event, detail) => (event === 'error' ? this.log.warn({ detail }, 'mqtt error') : this.log.info({ event }, `mqtt ${event}`)),
     });
     this.log.info({ hub: c.hub_id, mqtt: this.mqttUrl, store: c.store.driver, shared: this.broker ? '' : c.mqtt.shared_group }, 'hub started');
   }
 
-  private async onMessage(limits: SegmentLimits, topic: string, payload: Uint8Array): Promise<void> {
-    const timer = this.metrics.ingestSeconds.startTimer();
-    try {
-      const result = await route(this.store, limits, topic, payload, Date.now());
-      if (result.kind === 'stored') {
-        const o = result.outcome;
-        if (o.duplicate) {
-          this.counters.duplicates++;
-          this.metrics.duplicates.inc();
-        } else {
-          this.counters.segmentsStored++;
-          this.counters.recordsStored += o.records;
-          this.metrics.segmentsStored.inc();
-          this.metrics.recordsStored.inc(o.records);
-        }
-        this.scheduleAck(o.deviceId);
-      } else if (result.kind === 'online') this.scheduleAck(result.deviceId);
-    } catch (err) {
-      if (err instanceof Rejection) await this.reject(err, topic, payload);
-      else this.log.error({ err, topic }, 'ingest failed; not acknowledged, the agent will resend');
-    } finally {
-      timer();
+  /** Queues a message; holds the broker connection back (no next message) while the queue is deep. */
+  private enqueue(limits: SegmentLimits, topic: string, payload: Uint8Array, done: () => void): void {
+    this.queue.push({ topic, payload, receivedMs: Date.now() });
+    if (this.queue.length < QUEUE_HIGH_WATER) done();
+    else this.heldBack.push(done);
+    this.working ??= this.work(limits).finally(() => { this.working = undefined; });
+  }
+
+  private async work(limits: SegmentLimits): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, BATCH_SEGMENTS);
+      while (this.heldBack.length > 0 && this.queue.length < QUEUE_HIGH_WATER) this.heldBack.shift()!();
+      await this.ingestBatch(limits, batch);
     }
+    for (const done of this.heldBack.splice(0)) done();
+  }
+
+  /** Verifies each message, then commits every good segment in one transaction (one fsync), then acks. */
+  private async ingestBatch(limits: SegmentLimits, batch: { topic: string; payload: Uint8Array; receivedMs: number }[]): Promise<void> {
+    const timer = this.metrics.ingestSeconds.startTimer();
+    const ready: { topic: string; payload: Uint8Array; segment: SegmentToStore }[] = [];
+    for (const m of batch) {
+      try {
+        const result = await route(this.store, limits, m.topic, m.payload, m.receivedMs);
+        if (result.kind === 'segment') ready.push({ topic: m.topic, payload: m.payload, segment: result.segment });
+        else if (result.kind === 'online') this.scheduleAck(result.deviceId);
+      } catch (err) {
+        if (err instanceof Rejection) await this.reject(err, m.topic, m.payload);
+        else this.log.error({ err, topic: m.topic }, 'ingest failed; not acknowledged, the agent will resend');
+      }
+    }
+    if (ready.length > 0) {
+      let results;
+      try {
+        results = await this.store.commitSegments(ready.map((r) => r.segment), decideSegment);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message, segments: ready.length }, 'store commit failed; nothing acknowledged, agents will resend');
+        results = undefined;
+      }
+      for (let i = 0; results && i < ready.length; i++) {
+        try {
+          const o = outcomeOf(ready[i].segment, results[i]);
+          if (o.duplicate) {
+            this.counters.duplicates++;
+            this.metrics.duplicates.inc();
+          } else {
+            this.counters.segmentsStored++;
+            this.counters.recordsStored += o.records;
+            this.metrics.segmentsStored.inc();
+            this.metrics.recordsStored.inc(o.records);
+          }
+          this.scheduleAck(o.deviceId);
+        } catch (err) {
+          await this.reject(err as Rejection, ready[i].topic, ready[i].payload);
+        }
+      }
+    }
+    timer();
   }
 
   private async reject(r: Rejection, topic: string, payload: Uint8Array): Promise<void> {

@@ -18,7 +18,7 @@ export class HubMetrics {
   readonly rejected = new Counter({ name: 'fieldproof_hub_rejected_total', help: 'Messages rejected, by reason', labelNames: ['code'], registers: [this.registry] });
   readonly acksSent = new Counter({ name: 'fieldproof_hub_acks_sent_total', help: 'Acks published to agents', registers: [this.registry] });
   readonly ingestSeconds = new Histogram({
-    name: 'fieldproof_hub_ingest_seconds', help: 'Verify and commit time per segment', registers: [this.registry],
+    name: 'fieldproof_hub_ingest_batch_seconds', help: 'Verify and commit time per batch of queued segments (one transaction)', registers: [this.registry],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   });
   readonly devices = new Gauge({ name: 'fieldproof_hub_devices', help: 'Devices with stored records', registers: [this.registry] });

@@ -1,6 +1,6 @@
 // Pure verification of sealed segments and of the hash chain across them, with exact seq attribution.
 // Used by the outbox verifier, the hub's ingest and the offline evidence verifier alike.
-import { decodeRecord, toNumber, type RecordMessage, type SealMessage } from './codec.js';
+import { decodeEnvelope, decodeRecord, toNumber, type Envelope, type RecordMessage, type SealMessage } from './codec.js';
 import { hashEquals, sha256, toHex, GENESIS_HASH } from './hash.js';
 import { keyIdOf, type KeyRing } from './keys.js';
 import { verifySealSync } from './seal.js';
@@ -15,12 +15,17 @@ export interface ChainProblem {
   message: string;
 }
 
-export interface VerifiedRecord {
-  seq: number;
-  bytes: Uint8Array;
-  hash: Uint8Array;
-  record: RecordMessage;
+/** A record whose bytes chain to a verified seal. The body is decoded only when asked for. */
+export class VerifiedRecord {
+  private decoded: RecordMessage | undefined;
+  constructor(readonly seq: number, readonly bytes: Uint8Array, readonly hash: Uint8Array, readonly envelope: Envelope) {}
+  get record(): RecordMessage {
+    return (this.decoded ??= decodeRecord(this.bytes));
+  }
 }
+
+/** Bodies that chain verification itself must read: gaps, boots (acked_through) and key rotations. */
+const READ_BODY = new Set(['gap', 'boot', 'keyRotation']);
 
 export interface VerifiedSegment {
   deviceId: string;
@@ -54,8 +59,12 @@ export function verifySegment(records: Uint8Array[], seal: SealMessage | null | 
   if (expectedDevice !== undefined && seal.deviceId !== expectedDevice) {
     return fail(firstSeq, 'WRONG_DEVICE', `seal names device "${seal.deviceId}", expected "${expectedDevice}"`);
   }
-  if (firstSeq < 1 || lastSeq < firstSeq || records.length !== lastSeq - firstSeq + 1) {
+  if (firstSeq < 1 || lastSeq < firstSeq) {
     return fail(firstSeq, 'SEAL_RANGE', `seal covers seq ${firstSeq}..${lastSeq} but the segment holds ${records.length} records`);
+  }
+  if (records.length !== lastSeq - firstSeq + 1) {
+    const at = firstOutOfPlace(records, firstSeq);
+    return fail(at, 'SEAL_RANGE', `seal covers seq ${firstSeq}..${lastSeq} but the segment holds ${records.length} records: seq ${at} is missing or out of place`);
   }
   const publicKey = keys.publicKey(seal.keyId);
   if (!publicKey) return fail(firstSeq, 'UNKNOWN_KEY', `seal over seq ${firstSeq}..${lastSeq} uses key ${seal.keyId}, which is not trusted for this device`);
@@ -70,22 +79,47 @@ export function verifySegment(records: Uint8Array[], seal: SealMessage | null | 
     const hash = sha256(bytes);
     if (!hashEquals(hash, expected)) {
       const where = i === records.length - 1 ? 'the sealed last hash' : `seq ${seq + 1}'s prev_hash`;
+      // Walking back names where the signed chain breaks; an earlier record out of place (a swap) comes first.
+      const at = Math.min(seq, firstOutOfPlace(records.slice(0, i), firstSeq));
+      if (at < seq) return fail(at, 'BAD_HASH', `record seq ${at} is out of place and the signed chain breaks at seq ${seq}: altered, replaced or reordered`);
       return fail(seq, 'BAD_HASH', `record seq ${seq} does not match ${where}: altered, replaced or reordered`);
     }
-    let record: RecordMessage;
+    let envelope: Envelope;
+    let verifiedRecord: VerifiedRecord;
     try {
-      record = decodeRecord(bytes);
+      envelope = decodeEnvelope(bytes);
+      verifiedRecord = new VerifiedRecord(seq, bytes, hash, envelope);
+      if (envelope.kind && READ_BODY.has(envelope.kind)) void verifiedRecord.record;
     } catch (err) {
       return fail(seq, 'DECODE', `record seq ${seq}: ${(err as Error).message}`);
     }
-    if (toNumber(record.seq) !== seq) return fail(seq, 'SEQ_ORDER', `record at position seq ${seq} carries seq ${toNumber(record.seq)}`);
-    if (record.deviceId !== seal.deviceId) {
-      return fail(seq, 'WRONG_DEVICE', `record seq ${seq} names device "${record.deviceId}", seal names "${seal.deviceId}"`);
+    if (envelope.seq !== seq) return fail(seq, 'SEQ_ORDER', `record at position seq ${seq} carries seq ${envelope.seq}`);
+    if (envelope.deviceId !== seal.deviceId) {
+      return fail(seq, 'WRONG_DEVICE', `record seq ${seq} names device "${envelope.deviceId}", seal names "${seal.deviceId}"`);
     }
-    verified[i] = { seq, bytes, hash, record };
-    expected = record.prevHash;
+    verified[i] = verifiedRecord;
+    expected = envelope.prevHash;
   }
   return { segment: { deviceId: seal.deviceId, keyId: seal.keyId, firstSeq, lastSeq, records: verified }, problems: [] };
+}
+
+/**
+ * Where a segment that failed first goes wrong reading forward: the first position that does not hold
+ * seq firstSeq+i linked to the record before it. Only used to name the seq in a failure, never to accept.
+ */
+function firstOutOfPlace(records: Uint8Array[], firstSeq: number): number {
+  let prevHash: Uint8Array | undefined;
+  for (let i = 0; i < records.length; i++) {
+    let record: RecordMessage;
+    try {
+      record = decodeRecord(records[i]);
+    } catch {
+      return firstSeq + i;
+    }
+    if (toNumber(record.seq) !== firstSeq + i || (prevHash && !hashEquals(record.prevHash, prevHash))) return firstSeq + i;
+    prevHash = sha256(records[i]);
+  }
+  return firstSeq + records.length;
 }
 
 /** Checks that `next` follows `prev` directly: consecutive seq and a matching prev_hash. */
@@ -107,23 +141,45 @@ export interface Hole {
   prevHashAfter?: Uint8Array; // prev_hash of seq last+1, when held
 }
 
+export const GapReason = { QUOTA_EVICTION: 1, ACKNOWLEDGED_ELSEWHERE: 2 } as const;
+
 export interface GapClaim {
   firstSeq: number;
   lastSeq: number;
   firstPrevHash: Uint8Array;
   lastHash: Uint8Array;
+  /** GapReason: evicted under quota (a Gap record), or acknowledged before this start (a Boot's acked_through). */
+  reason: number;
+  /** The seq of the record that makes the claim. */
+  recordSeq: number;
 }
 
-/** The Gap records in a verified segment, as claims about which seqs were lost. */
+/**
+ * The signed claims in a verified segment about seqs it does not carry: Gap records (evicted), and a
+ * Boot's acked_through (records a hub acknowledged before this start, no longer in the outbox).
+ */
 export function gapClaims(segment: VerifiedSegment): GapClaim[] {
   const claims: GapClaim[] = [];
-  for (const { record } of segment.records) {
+  for (const r of segment.records) {
+    if (!r.envelope.kind || !READ_BODY.has(r.envelope.kind)) continue;
+    const { seq, record } = r;
     if (record.gap) {
       claims.push({
         firstSeq: toNumber(record.gap.firstSeq),
         lastSeq: toNumber(record.gap.lastSeq),
         firstPrevHash: record.gap.firstPrevHash ?? new Uint8Array(0),
         lastHash: record.gap.lastHash ?? new Uint8Array(0),
+        reason: GapReason.QUOTA_EVICTION,
+        recordSeq: seq,
+      });
+    } else if (record.boot && toNumber(record.boot.ackedThrough) > 0) {
+      claims.push({
+        firstSeq: 1,
+        lastSeq: toNumber(record.boot.ackedThrough),
+        firstPrevHash: GENESIS_HASH,
+        lastHash: record.boot.ackedHash ?? new Uint8Array(0),
+        reason: GapReason.ACKNOWLEDGED_ELSEWHERE,
+        recordSeq: seq,
       });
     }
   }
@@ -152,8 +208,9 @@ export function gapsExplain(claims: GapClaim[], hole: Hole): boolean {
 /** Public keys introduced by KeyRotation records in a verified segment (authenticated by its seal). */
 export function rotatedKeys(segment: VerifiedSegment): Uint8Array[] {
   const keys: Uint8Array[] = [];
-  for (const { record } of segment.records) {
-    const rotation = record.keyRotation;
+  for (const r of segment.records) {
+    if (r.envelope.kind !== 'keyRotation') continue;
+    const rotation = r.record.keyRotation;
     if (rotation && rotation.newPublicKey?.length === 32 && keyIdOf(rotation.newPublicKey) === rotation.newKeyId) {
       keys.push(rotation.newPublicKey);
     }

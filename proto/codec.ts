@@ -165,6 +165,84 @@ function putVarint64(out: Uint8Array, at: number, n: bigint): number {
   return at;
 }
 
+/** A record's envelope: everything but the body's contents. */
+export interface Envelope {
+  deviceId: string;
+  seq: number;
+  timeUnixNs: bigint;
+  monoNs: bigint;
+  prevHash: Uint8Array;
+  kind: BodyKind | undefined;
+}
+
+const KIND_OF_FIELD: Record<number, BodyKind> = Object.fromEntries(Object.entries(BODY_FIELDS).map(([k, f]) => [f, k as BodyKind]));
+
+/**
+ * Decodes a record's envelope without decoding its body: what chain checks and indexing need, at a
+ * fraction of a full decode. Throws DecodeError on malformed bytes, like decodeRecord.
+ */
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  const env: Envelope = { deviceId: '', seq: 0, timeUnixNs: 0n, monoNs: 0n, prevHash: EMPTY, kind: undefined };
+  const c: Cursor = { bytes, at: 0 };
+  while (c.at < bytes.length) {
+    const tag = readSmall(c);
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 1 && wire === 2) env.deviceId = utf8Decoder.decode(readSlice(c));
+    else if (field === 2 && wire === 0) env.seq = Number(readVarint(c));
+    else if (field === 3 && wire === 0) env.timeUnixNs = readVarint(c);
+    else if (field === 4 && wire === 0) env.monoNs = readVarint(c);
+    else if (field === 5 && wire === 2) env.prevHash = readSlice(c);
+    else if (wire === 2 && KIND_OF_FIELD[field]) { readSlice(c); env.kind = KIND_OF_FIELD[field]; }
+    else if (wire === 0) readVarint(c);
+    else if (wire === 2) readSlice(c);
+    else if (wire === 1) c.at += 8;
+    else if (wire === 5) c.at += 4;
+    else throw new DecodeError('record', new Error(`unsupported wire type ${wire} for field ${field}`));
+  }
+  if (c.at > bytes.length) throw new DecodeError('record', new Error('fixed-width field runs past the end'));
+  return env;
+}
+
+interface Cursor {
+  bytes: Uint8Array;
+  at: number;
+}
+
+function readVarint(c: Cursor): bigint {
+  let result = 0n;
+  for (let shift = 0n; shift < 70n; shift += 7n) {
+    if (c.at >= c.bytes.length) throw new DecodeError('record', new Error('truncated varint'));
+    const b = c.bytes[c.at++];
+    result |= BigInt(b & 0x7f) << shift;
+    if (b < 0x80) return result;
+  }
+  throw new DecodeError('record', new Error('varint too long'));
+}
+
+/** Tags and lengths: at most 4 bytes, read as a number. */
+function readSmall(c: Cursor): number {
+  let result = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    if (c.at >= c.bytes.length) throw new DecodeError('record', new Error('truncated varint'));
+    const b = c.bytes[c.at++];
+    result |= (b & 0x7f) << shift;
+    if (b < 0x80) return result >>> 0;
+  }
+  throw new DecodeError('record', new Error('tag or length too long'));
+}
+
+function readSlice(c: Cursor): Uint8Array {
+  const length = readSmall(c);
+  if (c.at + length > c.bytes.length) throw new DecodeError('record', new Error(`field of ${length} bytes runs past the end`));
+  const out = c.bytes.subarray(c.at, c.at + length);
+  c.at += length;
+  return out;
+}
+
+const EMPTY = new Uint8Array(0);
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
 export function decodeRecord(bytes: Uint8Array): RecordMessage {
   try {
     return v1.Record.decode(bytes);
@@ -288,16 +366,53 @@ function camelKeys(value: unknown): unknown {
   return out;
 }
 
-/** fromObject silently drops keys it does not know; a typo must not vanish from evidence. */
+/**
+ * fromObject silently drops keys it does not know, maps an unknown enum name to UNSPECIFIED and coerces
+ * values (NaN, -1 -> 4294967295, 4.5 -> 4, "false" -> true): a typo must not vanish from evidence.
+ * So every given key must survive, and every given value must read back as itself.
+ */
 function rejectUnknownKeys(kind: string, input: unknown, encoded: Uint8Array, type: (typeof TYPES)[BodyKind]): void {
-  const back = type.toObject(type.decode(encoded) as never, { defaults: true, arrays: true, objects: true });
-  const walk = (given: unknown, known: unknown, path: string): void => {
-    if (given === null || typeof given !== 'object' || Array.isArray(given)) return;
-    if (known === null || typeof known !== 'object') return;
-    for (const key of Object.keys(given)) {
-      if (!(key in known)) throw new Error(`${kind}: unknown field "${path}${key}"`);
-      if (key !== 'tags') walk((given as Record<string, unknown>)[key], (known as Record<string, unknown>)[key], `${path}${key}.`);
+  const view = { defaults: true, arrays: true, objects: true, enums: String, longs: String, bytes: String };
+  const back = type.toObject(type.decode(encoded) as never, view);
+  // The same shape with every number zeroed: there, an enum field reads as its *_UNSPECIFIED name.
+  const probe = type.toObject(type.decode(type.encode(type.fromObject(zeroNumbers(input) as Record<string, unknown>) as never).finish()) as never, view);
+  const isEnum = (p: unknown) => typeof p === 'string' && /^[A-Z][A-Z0-9_]*$/.test(p);
+  const survives = (given: unknown, known: unknown, p: unknown): boolean => {
+    if (typeof given === 'number') {
+      if (isEnum(p)) return typeof known === 'string';
+      if (typeof known === 'number') return known === given || Math.fround(given) === known;
+      return typeof known === 'string' && known === String(given);
     }
+    if (typeof given === 'string' && typeof known === 'number') {
+      const n = given.trim() === '' ? NaN : Number(given);
+      return n === known || Math.fround(n) === known;
+    }
+    return given === known;
   };
-  walk(input, back, '');
+  const walk = (given: unknown, known: unknown, p: unknown, path: string): void => {
+    if (given === null || given === undefined) return;
+    if (Array.isArray(given)) {
+      if (Array.isArray(known)) given.forEach((g, i) => walk(g, known[i], (p as unknown[] | undefined)?.[i], `${path}[${i}]`));
+      return;
+    }
+    if (typeof given === 'object') {
+      if (known === null || typeof known !== 'object' || Array.isArray(known)) return; // a Long or bytes given as an object
+      for (const [key, value] of Object.entries(given)) {
+        if (value === null || value === undefined) continue;
+        const at = path ? `${path}.${key}` : key;
+        if (!(key in known)) throw new Error(`${kind}: unknown field "${at}"`);
+        if (key !== 'tags') walk(value, (known as Record<string, unknown>)[key], (p as Record<string, unknown> | undefined)?.[key], at);
+      }
+      return;
+    }
+    if (!survives(given, known, p)) throw new Error(`${kind}: invalid value for "${path}": ${JSON.stringify(given)}`);
+  };
+  walk(input, back, probe, '');
+}
+
+function zeroNumbers(value: unknown): unknown {
+  if (typeof value === 'number') return 0;
+  if (Array.isArray(value)) return value.map(zeroNumbers);
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'tags' ? v : zeroNumbers(v)]));
 }

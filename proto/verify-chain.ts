@@ -73,7 +73,7 @@ export function verifyChain(input: ChainInput): ChainReport {
     const segment = result.segment;
     deviceId ??= segment.deviceId;
     const first = segment.records[0];
-    follow(first.seq, first.record.prevHash, first.hash);
+    follow(first.seq, first.envelope.prevHash, first.hash);
     point = { seq: segment.lastSeq, hash: segment.records[segment.records.length - 1].hash };
     lastSeq = segment.lastSeq;
     claims.push(...gapClaims(segment));

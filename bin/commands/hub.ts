@@ -17,6 +17,7 @@ function hubConfig(opts: StoreOpts): HubConfig {
 
 export function registerHub(program: Command): void {
   const hub = program.command('hub')
+    .enablePositionalOptions()
     .description('run the hub (ingest, verify, store, ack); subcommands manage devices and show status')
     .option('-c, --config <file>', 'hub config (YAML); see config/hub.example.yaml')
     .option('--store <path>', 'SQLite store file (overrides store.path)')

@@ -1,10 +1,10 @@
 // Ingest of one `fp/v1/<device>/seg` message: size, decode, topic/device match, registry keys,
-// seal and every hash, chain fit, then one committing transaction. Throws Rejection on any failure.
+// seal and every hash (prepareSegment); chain fit and storage in the store's transaction. Throws Rejection on any failure.
 import {
   decodeSegment, gapClaims, KeyRing, rotatedKeys, toBigInt, verifySegment, DecodeError, keyIdOf,
   type SealMessage, type VerifiedSegment,
 } from '../../proto/index.js';
-import type { DeviceState, HubStore, SegmentToStore } from '../store/index.js';
+import type { CommitResult, DeviceState, HubStore, SegmentToStore } from '../store/index.js';
 import { decideSegment } from './decide.js';
 import { Rejection, type RejectionCode } from './rejection.js';
 
@@ -22,7 +22,26 @@ export interface StoredOutcome {
   state: DeviceState;
 }
 
+/** Verifies and stores one segment on its own transaction. */
 export async function handleSegment(store: HubStore, limits: SegmentLimits, deviceId: string, payload: Uint8Array, receivedMs: number): Promise<StoredOutcome> {
+  const segment = await prepareSegment(store, limits, deviceId, payload, receivedMs);
+  return outcomeOf(segment, await store.commitSegment(segment, (n) => decideSegment(segment, n)));
+}
+
+/** What a commit decided for a prepared segment; throws the Rejection when it did not fit the chain. */
+export function outcomeOf(segment: SegmentToStore, result: CommitResult): StoredOutcome {
+  if (!result.verdict.ok) throw new Rejection(result.verdict.code as RejectionCode, result.verdict.message, segment.firstSeq, segment.lastSeq);
+  return {
+    deviceId: segment.deviceId, firstSeq: segment.firstSeq, lastSeq: segment.lastSeq, records: segment.records.length,
+    duplicate: result.verdict.duplicate, state: result.state!,
+  };
+}
+
+/**
+ * Everything before the commit: size, decode, topic/device match, registry keys, the seal and every
+ * record hash. Throws Rejection; returns the segment ready for the store.
+ */
+export async function prepareSegment(store: HubStore, limits: SegmentLimits, deviceId: string, payload: Uint8Array, receivedMs: number): Promise<SegmentToStore> {
   if (payload.length > limits.maxPayloadBytes) {
     throw new Rejection('OVERSIZED', `payload of ${payload.length} bytes exceeds ingest.max_payload_bytes (${limits.maxPayloadBytes})`);
   }
@@ -53,26 +72,22 @@ export async function handleSegment(store: HubStore, limits: SegmentLimits, devi
     const p = verified.problems[0];
     throw new Rejection(p.code as RejectionCode, p.message, firstSeq, lastSeq);
   }
-  const segment = toStore(verified.segment, payload, receivedMs);
-  const result = await store.commitSegment(segment, (n) => decideSegment(segment, n));
-  if (!result.verdict.ok) throw new Rejection(result.verdict.code as RejectionCode, result.verdict.message, firstSeq, lastSeq);
-  return { deviceId, firstSeq, lastSeq, records: segment.records.length, duplicate: result.verdict.duplicate, state: result.state! };
+  return toStore(verified.segment, payload, receivedMs);
 }
 
 function toStore(v: VerifiedSegment, raw: Uint8Array, receivedMs: number): SegmentToStore {
   const first = v.records[0];
-  const gapSeq = new Map(v.records.filter((r) => r.record.gap).map((r) => [Number(toBigInt(r.record.gap!.firstSeq)), r.seq]));
   return {
     deviceId: v.deviceId,
     firstSeq: v.firstSeq,
     lastSeq: v.lastSeq,
     keyId: v.keyId,
-    firstPrevHash: first.record.prevHash,
+    firstPrevHash: first.envelope.prevHash,
     lastHash: v.records[v.records.length - 1].hash,
     raw,
     receivedMs,
-    records: v.records.map((r) => ({ seq: r.seq, kind: r.record.body ?? 'none', timeMs: Number(toBigInt(r.record.timeUnixNs) / 1_000_000n) })),
-    gaps: gapClaims(v).map((g) => ({ ...g, reason: 1, recordSeq: gapSeq.get(g.firstSeq) ?? 0 })),
+    records: v.records.map((r) => ({ seq: r.seq, kind: r.envelope.kind ?? 'none', timeMs: Number(r.envelope.timeUnixNs / 1_000_000n) })),
+    gaps: gapClaims(v),
     rotatedKeys: rotatedKeys(v).map((publicKey) => ({ keyId: keyIdOf(publicKey), publicKey })),
   };
 }

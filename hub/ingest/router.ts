@@ -1,12 +1,12 @@
 // Routes each MQTT message to its handler by topic kind; one switch, one handler per kind.
-// `seg` is ingested; `state` (an agent coming online) gets an ack so it resumes at once.
-import type { HubStore } from '../store/index.js';
-import { handleSegment, type SegmentLimits, type StoredOutcome } from './handle-segment.js';
+// `seg` is verified and returned ready to commit (the hub commits a batch at once); `state` online earns an ack.
+import type { HubStore, SegmentToStore } from '../store/index.js';
+import { prepareSegment, type SegmentLimits } from './handle-segment.js';
 import { Rejection } from './rejection.js';
 import { parseTopic } from './topics.js';
 
 export type RouteOutcome =
-  | { kind: 'stored'; outcome: StoredOutcome }
+  | { kind: 'segment'; segment: SegmentToStore }
   | { kind: 'online'; deviceId: string }
   | { kind: 'ignored'; reason: string };
 
@@ -15,7 +15,7 @@ export async function route(store: HubStore, limits: SegmentLimits, topic: strin
   if (!parsed) throw new Rejection('BAD_TOPIC', `topic "${topic}" is not fp/v1/<device>/<seg|state>`);
   switch (parsed.kind) {
     case 'seg':
-      return { kind: 'stored', outcome: await handleSegment(store, limits, parsed.deviceId, payload, receivedMs) };
+      return { kind: 'segment', segment: await prepareSegment(store, limits, parsed.deviceId, payload, receivedMs) };
     case 'state':
       return Buffer.from(payload).toString('utf8') === 'online'
         ? { kind: 'online', deviceId: parsed.deviceId }

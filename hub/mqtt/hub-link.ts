@@ -1,5 +1,5 @@
 // The hub's MQTT connection: subscribes to segments (optionally as a shared subscription) and agent
-// state, hands each message to the ingest one at a time (backpressure), publishes acks. The hub's only touch of mqtt.
+// state, hands each message to the ingest (which may hold it back: backpressure), publishes acks. The hub's only touch of mqtt.
 import mqtt, { type MqttClient } from 'mqtt';
 import type { MqttClientOptions } from '../../config/index.js';
 import { subscription } from '../ingest/topics.js';
@@ -14,8 +14,8 @@ export interface HubLinkOptions {
   url: string;
   client: MqttClientOptions;
   sharedGroup: string;
-  /** Called for each message; the next message is read only after it settles. */
-  onMessage(topic: string, payload: Uint8Array): Promise<void>;
+  /** Called for each message; the next message is read only after `done` is called (backpressure). */
+  onMessage(topic: string, payload: Uint8Array, done: () => void): void;
   onEvent(event: 'connect' | 'offline' | 'error', detail?: string): void;
 }
 
@@ -24,7 +24,7 @@ export async function connectHubLink(o: HubLinkOptions): Promise<HubLink> {
   const client: MqttClient = mqtt.connect(o.url, { ...o.client, reconnectPeriod: 1000, resubscribe: true, manualConnect: true });
   client.handleMessage = (packet, done) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    o.onMessage(packet.topic, payload).then(() => done(), () => done());
+    o.onMessage(packet.topic, payload, () => done());
   };
   client.on('connect', () => {
     client.subscribe([subscription('seg', group), subscription('state', group)], { qos: 1 }, (err) => {

@@ -1,6 +1,6 @@
 // The hub store over Kysely: one implementation, the same SQL on SQLite and PostgreSQL.
 // Each segment commits in one transaction with its chain bookkeeping, so a crash never half-stores one.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { GENESIS_HASH, hashEquals } from '../../proto/index.js';
 import { migrate } from './migrations.js';
 import type {
@@ -10,7 +10,6 @@ import type {
 import type { HubTables } from './tables.js';
 
 type Db = Kysely<HubTables> | Transaction<HubTables>;
-const ROWS_PER_INSERT = 500;
 
 export class KyselyHubStore implements HubStore {
   constructor(private readonly db: Kysely<HubTables>, readonly dialect: 'sqlite' | 'postgres', private readonly onClose: () => Promise<void> = async () => {}) {}
@@ -63,54 +62,69 @@ export class KyselyHubStore implements HubStore {
   }
 
   async commitSegment(segment: SegmentToStore, decide: (n: Neighbors) => CommitVerdict): Promise<CommitResult> {
+    return (await this.commitSegments([segment], (_s, n) => decide(n)))[0];
+  }
+
+  async commitSegments(segments: SegmentToStore[], decide: (s: SegmentToStore, n: Neighbors) => CommitVerdict): Promise<CommitResult[]> {
     return this.db.transaction().execute(async (trx) => {
-      const id = segment.deviceId;
-      await trx.insertInto('device_state').values({
-        device_id: id, contiguous_seq: 0, contiguous_hash: GENESIS_HASH, head_seq: 0, last_seen_ms: segment.receivedMs,
-        clock_offset_ms: 0, records_stored: 0, segments_stored: 0,
-      }).onConflict((oc) => oc.column('device_id').doNothing()).execute();
-      let lock = trx.selectFrom('device_state').selectAll().where('device_id', '=', id);
-      if (this.dialect === 'postgres') lock = lock.forUpdate();
-      const row = await lock.executeTakeFirstOrThrow();
-
-      const verdict = decide(await neighbors(trx, segment));
-      if (!verdict.ok || verdict.duplicate) return { verdict, state: stateOf(row) };
-
-      await trx.insertInto('segments').values({
-        device_id: id, first_seq: segment.firstSeq, last_seq: segment.lastSeq, key_id: segment.keyId,
-        first_prev_hash: segment.firstPrevHash, last_hash: segment.lastHash, record_count: segment.records.length,
-        raw: segment.raw, received_ms: segment.receivedMs,
-      }).execute();
-      for (let i = 0; i < segment.records.length; i += ROWS_PER_INSERT) {
-        await trx.insertInto('records').values(segment.records.slice(i, i + ROWS_PER_INSERT).map((r) => ({
-          device_id: id, seq: r.seq, kind: r.kind, time_ms: r.timeMs, segment_first_seq: segment.firstSeq,
-        }))).onConflict((oc) => oc.columns(['device_id', 'seq']).doNothing()).execute();
+      if (this.dialect === 'postgres') {
+        // Lock every device's state row in one order, so concurrent hubs cannot deadlock.
+        for (const id of [...new Set(segments.map((s) => s.deviceId))].sort()) await this.lockState(trx, id, segments[0].receivedMs);
       }
-      if (segment.gaps.length) {
-        await trx.insertInto('gaps').values(segment.gaps.map((g) => ({
-          device_id: id, first_seq: g.firstSeq, last_seq: g.lastSeq, reason: g.reason, first_prev_hash: g.firstPrevHash,
-          last_hash: g.lastHash, record_seq: g.recordSeq,
-        }))).onConflict((oc) => oc.columns(['device_id', 'first_seq']).doNothing()).execute();
-      }
-      for (const k of segment.rotatedKeys) {
-        await trx.insertInto('device_keys').values({ key_id: k.keyId, device_id: id, public_key: k.publicKey, added_ms: segment.receivedMs, revoked_ms: null })
-          .onConflict((oc) => oc.column('key_id').doNothing()).execute();
-      }
-
-      const advanced = await advance(trx, id, Number(row.contiguous_seq), row.contiguous_hash);
-      const newest = segment.records.reduce((m, r) => Math.max(m, r.timeMs), 0);
-      const next = {
-        contiguous_seq: advanced.seq,
-        contiguous_hash: advanced.hash,
-        head_seq: Math.max(Number(row.head_seq), segment.lastSeq),
-        last_seen_ms: segment.receivedMs,
-        clock_offset_ms: newest ? segment.receivedMs - newest : Number(row.clock_offset_ms),
-        records_stored: Number(row.records_stored) + segment.records.length,
-        segments_stored: Number(row.segments_stored) + 1,
-      };
-      await trx.updateTable('device_state').set(next).where('device_id', '=', id).execute();
-      return { verdict, state: stateOf({ ...row, ...next }) };
+      const results: CommitResult[] = [];
+      for (const segment of segments) results.push(await this.commitOne(trx, segment, decide));
+      return results;
     });
+  }
+
+  private async lockState(trx: Transaction<HubTables>, id: string, nowMs: number): Promise<HubTables['device_state']> {
+    await trx.insertInto('device_state').values({
+      device_id: id, contiguous_seq: 0, contiguous_hash: GENESIS_HASH, head_seq: 0, last_seen_ms: nowMs,
+      clock_offset_ms: 0, records_stored: 0, segments_stored: 0,
+    }).onConflict((oc) => oc.column('device_id').doNothing()).execute();
+    let lock = trx.selectFrom('device_state').selectAll().where('device_id', '=', id);
+    if (this.dialect === 'postgres') lock = lock.forUpdate();
+    return lock.executeTakeFirstOrThrow();
+  }
+
+  private async commitOne(trx: Transaction<HubTables>, segment: SegmentToStore, decide: (s: SegmentToStore, n: Neighbors) => CommitVerdict): Promise<CommitResult> {
+    const id = segment.deviceId;
+    const row = await this.lockState(trx, id, segment.receivedMs);
+    const verdict = decide(segment, await neighbors(trx, segment));
+    if (!verdict.ok || verdict.duplicate) return { verdict, state: stateOf(row) };
+    await trx.insertInto('segments').values({
+      device_id: id, first_seq: segment.firstSeq, last_seq: segment.lastSeq, key_id: segment.keyId,
+      first_prev_hash: segment.firstPrevHash, last_hash: segment.lastHash, record_count: segment.records.length,
+      raw: segment.raw, received_ms: segment.receivedMs,
+    }).execute();
+    await insertRecordRows(trx, this.dialect, segment);
+    if (segment.gaps.length) {
+      await trx.insertInto('gaps').values(segment.gaps.map((g) => ({
+        device_id: id, first_seq: g.firstSeq, last_seq: g.lastSeq, reason: g.reason, first_prev_hash: g.firstPrevHash,
+        last_hash: g.lastHash, record_seq: g.recordSeq,
+      }))).onConflict((oc) => oc.columns(['device_id', 'first_seq']).doUpdateSet((eb) => ({
+        // A later Boot may widen an acknowledged-elsewhere range; it never narrows one.
+        last_seq: eb.ref('excluded.last_seq'), last_hash: eb.ref('excluded.last_hash'), record_seq: eb.ref('excluded.record_seq'),
+      })).where((eb) => eb('excluded.last_seq', '>', eb.ref('gaps.last_seq')))).execute();
+    }
+    for (const k of segment.rotatedKeys) {
+      await trx.insertInto('device_keys').values({ key_id: k.keyId, device_id: id, public_key: k.publicKey, added_ms: segment.receivedMs, revoked_ms: null })
+        .onConflict((oc) => oc.column('key_id').doNothing()).execute();
+    }
+
+    const advanced = await advance(trx, id, Number(row.contiguous_seq), row.contiguous_hash);
+    const newest = segment.records.reduce((m, r) => Math.max(m, r.timeMs), 0);
+    const next = {
+      contiguous_seq: advanced.seq,
+      contiguous_hash: advanced.hash,
+      head_seq: Math.max(Number(row.head_seq), segment.lastSeq),
+      last_seen_ms: segment.receivedMs,
+      clock_offset_ms: newest ? segment.receivedMs - newest : Number(row.clock_offset_ms),
+      records_stored: Number(row.records_stored) + segment.records.length,
+      segments_stored: Number(row.segments_stored) + 1,
+    };
+    await trx.updateTable('device_state').set(next).where('device_id', '=', id).execute();
+    return { verdict, state: stateOf({ ...row, ...next }) };
   }
 
   async deviceState(deviceId: string): Promise<DeviceState | undefined> {
@@ -167,6 +181,23 @@ export class KyselyHubStore implements HubStore {
       after = Number(rows[rows.length - 1].first_seq);
     }
   }
+}
+
+/**
+ * Inserts a segment's record index in one statement with one parameter: a JSON array of
+ * [seq, kind, time_ms] expanded by the database. Builder-made multi-row inserts cost more to build
+ * than to run. The only SQL here that differs by dialect.
+ */
+async function insertRecordRows(db: Db, dialect: 'sqlite' | 'postgres', s: SegmentToStore): Promise<void> {
+  const rows = JSON.stringify(s.records.map((r) => [r.seq, r.kind, r.timeMs]));
+  const query = dialect === 'postgres'
+    ? sql`INSERT INTO records (device_id, seq, kind, time_ms, segment_first_seq)
+        SELECT ${s.deviceId}, (r->>0)::bigint, r->>1, (r->>2)::bigint, ${s.firstSeq}::bigint FROM jsonb_array_elements(${rows}::jsonb) AS r
+        ON CONFLICT (device_id, seq) DO NOTHING`
+    : sql`INSERT INTO records (device_id, seq, kind, time_ms, segment_first_seq)
+        SELECT ${s.deviceId}, value ->> 0, value ->> 1, value ->> 2, ${s.firstSeq} FROM json_each(${rows}) WHERE true
+        ON CONFLICT (device_id, seq) DO NOTHING`;
+  await query.execute(db);
 }
 
 async function neighbors(db: Db, s: SegmentToStore): Promise<Neighbors> {

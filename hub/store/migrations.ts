@@ -49,8 +49,9 @@ export async function migrate(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgr
     .addColumn('time_ms', big, (c) => c.notNull())
     .addColumn('segment_first_seq', big, (c) => c.notNull())
     .addPrimaryKeyConstraint('records_pk', ['device_id', 'seq'])
+    // On SQLite, one B-tree keyed by (device, seq) instead of a rowid table plus an index.
+    .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
     .execute();
-  await db.schema.createIndex('records_by_kind_time').ifNotExists().on('records').columns(['kind', 'device_id', 'time_ms']).execute();
   await db.schema.createTable('gaps').ifNotExists()
     .addColumn('device_id', 'text', (c) => c.notNull())
     .addColumn('first_seq', big, (c) => c.notNull())

@@ -113,6 +113,8 @@ export interface HubStore {
    * fits the chain, stores it idempotently and advances the device's contiguous seq.
    */
   commitSegment(segment: SegmentToStore, decide: (n: Neighbors) => CommitVerdict): Promise<CommitResult>;
+  /** Several segments in one transaction (one fsync); each is decided and stored as by commitSegment. */
+  commitSegments(segments: SegmentToStore[], decide: (s: SegmentToStore, n: Neighbors) => CommitVerdict): Promise<CommitResult[]>;
   deviceState(deviceId: string): Promise<DeviceState | undefined>;
   deviceStates(): Promise<DeviceState[]>;
   /** Ranges stored above `afterSeq` (out of order), merged, at most `limit`. */

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KyselyHubStore } from '../kysely-store.js';
 import type { HubTables } from '../tables.js';
+import { cachingDatabase } from './statement-cache.js';
 
 export async function openSqliteStore(path: string): Promise<KyselyHubStore> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -18,7 +19,7 @@ export async function openSqliteStore(path: string): Promise<KyselyHubStore> {
   sqlite.pragma('journal_mode = WAL');
   // The hub acks only what is committed; FULL makes "committed" survive power loss, not just a crash.
   sqlite.pragma('synchronous = FULL');
-  const db = new Kysely<HubTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<HubTables>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
   const store = new KyselyHubStore(db, 'sqlite');
   await store.migrate();
   return store;
