@@ -1,7 +1,7 @@
 // Loads a YAML config file and validates it against a zod schema, reporting every problem at once
 // as `file:line: key.path: what was expected, got what`. The only file that touches `yaml`.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -29,7 +29,10 @@ export function parseConfig<S extends z.ZodType>(file: string, text: string, sch
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.map(String);
-    const line = lineOf(doc, lines, issue.path as (string | number)[]);
+    // An unknown key is reported at its own line, not at the line its section starts on.
+    const unknown = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.[0] : undefined;
+    const line = (unknown !== undefined ? keyLine(doc, lines, issue.path as (string | number)[], unknown) : undefined)
+      ?? lineOf(doc, lines, issue.path as (string | number)[]);
     const got = describeGot(data, issue.path as (string | number)[], issue.code);
     const key = path.length ? `${path.join('.')}: ` : '';
     return `${file}${line ? `:${line}` : ''}: ${key}${issue.message}${got}`;
@@ -54,6 +57,12 @@ function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): n
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
   }
   return undefined;
+}
+
+function keyLine(doc: Document, lines: LineCounter, path: (string | number)[], key: string): number | undefined {
+  const parent = path.length ? doc.getIn(path, true) : doc.contents;
+  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+  return isNode(pair?.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : undefined;
 }
 
 function describeGot(data: unknown, path: (string | number)[], code: string): string {

@@ -271,11 +271,30 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     return out;
   }
 
+  /**
+   * Raises records to critical after the fact (a boundary window before a handover or no-go): their
+   * segments are sent first and never evicted. The open segment is raised when it overlaps.
+   */
+  promote(firstSeq: number, lastSeq: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE segments SET priority = ? WHERE last_seq >= ? AND first_seq <= ? AND priority < ?')
+        .run(Priority.CRITICAL, firstSeq, lastSeq, Priority.CRITICAL);
+      this.db.prepare('UPDATE state SET open_priority = ? WHERE id = 1 AND head_seq > sealed_through AND head_seq >= ? AND sealed_through < ?')
+        .run(Priority.CRITICAL, firstSeq, lastSeq);
+    }).immediate();
+  }
+
   /** Records that segments went out (for `fieldproof outbox` and resend accounting). */
   markSent(firstSeqs: number[]): void {
     const stmt = this.db.prepare('UPDATE segments SET sent_at_ms = ?, send_count = send_count + 1 WHERE first_seq = ?');
     const now = this.clock.nowMs();
     this.db.transaction(() => { for (const s of firstSeqs) stmt.run(now, s); })();
+  }
+
+  /** The last record the hub acknowledged (seq 0 and the genesis hash before any). */
+  ackedPoint(): { seq: number; hash: Uint8Array } {
+    const row = this.db.prepare('SELECT acked_seq, acked_hash FROM state WHERE id = 1').get() as { acked_seq: number; acked_hash: Uint8Array };
+    return { seq: row.acked_seq, hash: row.acked_hash };
   }
 
   ackedSeq(): number {
@@ -361,6 +380,9 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
   }
 
   private insert(s: State, { bytes, hash }: Encoded, priority: Priority, sealed: SealedSegment[]): Appended {
+    // A critical record gets a segment of its own: sealing the open bulk records in with it would make them
+    // critical too, never evictable, until a quota full of bulk data refuses every bulk append (OUTBOX_FULL).
+    if (priority === Priority.CRITICAL && s.head_seq > s.sealed_through) sealed.push(this.sealOpen(s));
     const seq = s.head_seq + 1;
     if (this.chunk.length === 0) this.chunkFirst = seq;
     this.chunk.push(bytes);

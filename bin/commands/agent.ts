@@ -1,7 +1,6 @@
 // `fieldproof agent --config FILE`: runs the agent daemon (outbox, uplink; sources from Step 3).
 // Logs JSON lines (pino); SIGTERM/SIGINT stop it cleanly with nothing lost.
 import type { Command } from 'commander';
-import { Agent } from '../../agent/index.js';
 import { loadAgentConfig } from '../../config/index.js';
 import { action } from '../cli-support.js';
 import { runUntilSignal } from '../run-until-signal.js';
@@ -15,6 +14,7 @@ export function registerAgent(program: Command): void {
     .action(action(async (opts: { config: string; mqtt?: string; drainMs: string }) => {
       const config = loadAgentConfig(opts.config);
       if (opts.mqtt) config.mqtt.url = opts.mqtt;
+      const { Agent } = await import('../../agent/index.js');
       const agent = await Agent.start(config);
       await runUntilSignal(async (signal) => {
         agent.log.info({ signal }, 'stopping');

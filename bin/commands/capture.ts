@@ -2,7 +2,6 @@
 // Safe beside a running agent: both commit through SQLite transactions on the same chain head.
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { Outbox, priorityName, priorityOf } from '../../agent/index.js';
 import { loadAgentConfig } from '../../config/index.js';
 import { bodyFromJson, readDeviceKey, toHex, BODY_KINDS } from '../../proto/index.js';
 import { action, CliError, printJson } from '../cli-support.js';
@@ -31,6 +30,7 @@ Examples:
       const body = bodyFromJson(kind, json);
       const config = loadAgentConfig(opts.config);
       const key = await readDeviceKey(config.key_file);
+      const { Outbox, priorityName, priorityOf } = await import('../../agent/outbox/index.js');
       const outbox = Outbox.open({
         path: config.outbox.path, deviceId: config.device_id, key, quotaBytes: config.outbox.quota_bytes,
         sync: config.outbox.sync, sealMaxRecords: config.seal.max_records, sealMaxAgeMs: config.seal.max_age_ms, sealTimer: false,

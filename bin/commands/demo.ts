@@ -1,7 +1,6 @@
 // `fieldproof demo` (`npm start`): the whole system on one machine with no external service.
 // Runs until Ctrl-C or --duration; prints a live status line and a summary (--json for machines).
 import type { Command } from 'commander';
-import { runDemo } from '../demo/run-demo.js';
 import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
 
 export function registerDemo(program: Command): void {
@@ -29,6 +28,7 @@ export function registerDemo(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       if (!opts.json) process.stderr.write(`fieldproof demo: ${agents} agents x ${rate} records/s${durationS ? ` for ${durationS}s` : ' until Ctrl-C'}\n`);
+      const { runDemo } = await import('../demo/run-demo.js');
       const summary = await runDemo({
         agents, ratePerAgent: rate, durationS, dir: opts.dir, logLevel: opts.logLevel, stopSignal,
         onStatus: (line) => process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`),

@@ -2,12 +2,19 @@
 // `hub status` shows each device's chain (stored through, head, unexplained holes) and recent rejections.
 import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig, type HubConfig } from '../../config/index.js';
-import { Hub, openStore, unexplainedHoles, verifyStoredChain } from '../../hub/index.js';
+import type { HubStore } from '../../hub/index.js';
 import { keyIdOf, readPublicKey } from '../../proto/index.js';
 import { action, CliError, EXIT_FAILED, printJson } from '../cli-support.js';
 import { runUntilSignal } from '../run-until-signal.js';
 
 interface StoreOpts { config?: string; store?: string }
+
+/** The hub's modules load only when a hub command runs: the other commands start faster without Kysely. */
+const hubModule = () => import('../../hub/index.js');
+
+async function openHubStore(opts: StoreOpts): Promise<HubStore> {
+  return (await hubModule()).openStore(hubConfig(opts).store);
+}
 
 function hubConfig(opts: StoreOpts): HubConfig {
   const config = opts.config ? loadHubConfig(opts.config) : defaultHubConfig();
@@ -29,6 +36,7 @@ export function registerHub(program: Command): void {
       if (opts.embeddedBroker) config.embedded_broker.enabled = true;
       if (opts.port !== undefined) config.embedded_broker.port = opts.port;
       if (opts.mqtt) config.mqtt.url = opts.mqtt;
+      const { Hub } = await hubModule();
       const running = await Hub.start(config);
       await runUntilSignal(async (signal) => {
         running.log.info({ signal }, 'stopping');
@@ -46,7 +54,7 @@ export function registerHub(program: Command): void {
     .option('--store <path>', 'SQLite store file')
     .action(action(async (id: string, opts: StoreOpts & { pubkey: string; label: string }) => {
       const publicKey = readPublicKey(opts.pubkey);
-      const store = await openStore(hubConfig(opts).store);
+      const store = await openHubStore(opts);
       try {
         const keyId = keyIdOf(publicKey);
         const r = await store.addDeviceKey(id, keyId, publicKey, opts.label);
@@ -61,7 +69,7 @@ export function registerHub(program: Command): void {
     .option('--store <path>', 'SQLite store file')
     .option('--json', 'print JSON', false)
     .action(action(async (opts: StoreOpts & { json: boolean }) => {
-      const store = await openStore(hubConfig(opts).store);
+      const store = await openHubStore(opts);
       try {
         const list = await store.listDevices();
         if (opts.json) return printJson(list.map((d) => ({ ...d, keys: d.keys.map((k) => ({ keyId: k.keyId, revoked: k.revokedMs !== null })) })));
@@ -80,7 +88,7 @@ export function registerHub(program: Command): void {
     .option('-c, --config <file>', 'hub config (YAML)')
     .option('--store <path>', 'SQLite store file')
     .action(action(async (id: string, opts: StoreOpts) => {
-      const store = await openStore(hubConfig(opts).store);
+      const store = await openHubStore(opts);
       try {
         if (!(await store.revokeDevice(id))) throw new CliError(`device "${id}" is not registered or already revoked`);
         process.stdout.write(`revoked ${id}\n`);
@@ -96,8 +104,9 @@ export function registerHub(program: Command): void {
     .option('--verify', 're-verify every stored segment from its raw bytes', false)
     .option('--json', 'print JSON', false)
     .action(action(async (opts: StoreOpts & { verify: boolean; json: boolean }) => {
-      const store = await openStore(hubConfig(opts).store);
+      const store = await openHubStore(opts);
       try {
+        const { unexplainedHoles, verifyStoredChain } = await hubModule();
         const rows = [];
         let failed = false;
         for (const s of await store.deviceStates()) {

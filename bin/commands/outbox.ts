@@ -2,7 +2,6 @@
 // Read-only; safe while the agent runs.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { openOutboxDatabase, outboxStats } from '../../agent/index.js';
 import { loadAgentConfig } from '../../config/index.js';
 import { action, CliError, printJson } from '../cli-support.js';
 
@@ -11,9 +10,11 @@ export function registerOutbox(program: Command): void {
     .description('print what an agent\'s outbox holds: records, sealed, unsent, bytes, oldest unsent')
     .requiredOption('-c, --config <file>', 'agent config (YAML)')
     .option('--json', 'print a JSON object instead of text', false)
-    .action(action((opts: { config: string; json: boolean }) => {
+    .action(action(async (opts: { config: string; json: boolean }) => {
       const config = loadAgentConfig(opts.config);
       if (!existsSync(config.outbox.path)) throw new CliError(`${config.outbox.path}: no outbox yet (start the agent or capture a record first)`);
+      const { openOutboxDatabase } = await import('../../agent/outbox/database.js');
+      const { outboxStats } = await import('../../agent/outbox/stats.js');
       const db = openOutboxDatabase(config.outbox.path, { readonly: true });
       try {
         const s = outboxStats(db);

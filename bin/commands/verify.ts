@@ -2,7 +2,6 @@
 // and exits 1 naming the first bad seq. Evidence packets join in a later step.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { openOutboxDatabase, verifyOutbox } from '../../agent/index.js';
 import { readPublicKey } from '../../proto/index.js';
 import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
 
@@ -12,9 +11,11 @@ export function registerVerify(program: Command): void {
     .argument('<file>', 'outbox database (.db)')
     .option('--pubkey <file...>', 'trusted device public key(s) (device.pub); default: the key recorded in the outbox')
     .option('--json', 'print the full report as JSON', false)
-    .action(action((file: string, opts: { pubkey?: string[]; json: boolean }) => {
+    .action(action(async (file: string, opts: { pubkey?: string[]; json: boolean }) => {
       if (!existsSync(file)) throw new CliError(`${file}: no such file`);
       const keys = opts.pubkey?.map(readPublicKey);
+      const { openOutboxDatabase } = await import('../../agent/outbox/database.js');
+      const { verifyOutbox } = await import('../../agent/outbox/verify-outbox.js');
       let db;
       try {
         db = openOutboxDatabase(file, { readonly: true });

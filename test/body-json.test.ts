@@ -1,0 +1,119 @@
+// bodyFromJson: JSON typed by a user or API client becomes a record body; snake_case keys and enum names
+// are accepted, and anything the schema would silently drop (unknown fields, bad enum names) is refused by name.
+import { describe, expect, it } from 'vitest';
+import { bodyFromJson, decodeRecord, encodeRecord, recordToJson, GENESIS_HASH, type Body } from '../proto/index.js';
+
+/** The body as it would be stored: encoded in a record, decoded, shown as JSON. */
+function stored(body: Body): Record<string, unknown> {
+  const json = recordToJson(decodeRecord(encodeRecord({ deviceId: 'd', seq: 1, timeUnixNs: 1n, monoNs: 1n, prevHash: GENESIS_HASH }, body)));
+  const { deviceId: _d, seq: _s, timeUnixNs: _t, monoNs: _m, prevHash: _p, body: _kind, ...rest } = json;
+  return rest;
+}
+
+describe('bodyFromJson accepts', () => {
+  it('snake_case keys and enum names', () => {
+    const body = bodyFromJson('conditions', {
+      source_id: 'api',
+      weather: { precipitation: 'RAIN', precipitation_mm_h: 4.25, wind_speed_m_s: 3 },
+      gnss: { fix: 'RTK_FIXED', satellites: 12, latitude_deg: 52.5 },
+      perception_confidence: 0.5,
+    });
+    expect(stored(body)).toEqual({
+      conditions: {
+        sourceId: 'api',
+        weather: { precipitation: 'RAIN', precipitationMmH: 4.25, windSpeedMS: 3 },
+        gnss: { fix: 'RTK_FIXED', satellites: 12, latitudeDeg: 52.5 },
+        perceptionConfidence: 0.5,
+      },
+    });
+  });
+
+  it('camelCase keys and numeric enum values alike', () => {
+    const body = bodyFromJson('conditions', { sourceId: 'api', weather: { precipitation: 3, precipitationMmH: 1 } });
+    expect(stored(body)).toEqual({ conditions: { sourceId: 'api', weather: { precipitation: 'SNOW', precipitationMmH: 1 } } });
+  });
+
+  it('kind names in camelCase, snake_case or kebab-case', () => {
+    for (const kind of ['keyRotation', 'key_rotation', 'key-rotation']) {
+      expect(Object.keys(bodyFromJson(kind, { old_key_id: 'a', new_key_id: 'b' }))).toEqual(['keyRotation']);
+    }
+  });
+
+  it('a NO_GO decision with its criteria', () => {
+    const body = bodyFromJson('decision', {
+      verdict: 'NO_GO', risk_level: 'high',
+      criteria: [{ name: 'min_lux', value: 40, comparator: 'GE', threshold: 100, pass: false, unit: 'lx' }],
+    });
+    expect(stored(body)).toEqual({
+      decision: { verdict: 'NO_GO', riskLevel: 'high', criteria: [{ name: 'min_lux', value: 40, comparator: 'GE', threshold: 100, unit: 'lx' }] },
+    });
+  });
+
+  it('marker tags verbatim: map keys are data, not field names', () => {
+    const body = bodyFromJson('marker', { kind: 'note', tags: { Site_Name: 'north', run_id: '3' } });
+    expect(stored(body)).toEqual({ marker: { kind: 'note', tags: { Site_Name: 'north', run_id: '3' } } });
+  });
+
+  it('uint64 values given as decimal strings, up to 2^64-1', () => {
+    const body = bodyFromJson('handover', { handover_id: 'h', requested_unix_ns: '18446744073709551615', decision_seq: 12 });
+    expect(stored(body)).toEqual({ handover: { handoverId: 'h', requestedUnixNs: '18446744073709551615', decisionSeq: '12' } });
+  });
+
+  it('an empty object', () => {
+    expect(stored(bodyFromJson('marker', {}))).toEqual({ marker: {} });
+  });
+});
+
+describe('bodyFromJson refuses', () => {
+  it('an unknown kind, listing the valid ones', () => {
+    expect(() => bodyFromJson('weather', {})).toThrow('unknown record kind "weather": expected one of boot, conditions, handover, decision, health, marker, gap, keyRotation');
+  });
+
+  it.each([
+    ['an array', [], 'conditions: expected a JSON object, got an array'],
+    ['null', null, 'conditions: expected a JSON object, got null'],
+    ['a number', 5, 'conditions: expected a JSON object, got 5'],
+    ['a string', 'rain', 'conditions: expected a JSON object, got "rain"'],
+  ])('%s instead of an object', (_what, json, message) => {
+    expect(() => bodyFromJson('conditions', json)).toThrow(message);
+  });
+
+  it('an unknown top-level field, by name', () => {
+    expect(() => bodyFromJson('conditions', { wether: { precipitation: 'RAIN' } })).toThrow('conditions: unknown field "wether"');
+  });
+
+  it('an unknown nested field, by its path', () => {
+    expect(() => bodyFromJson('conditions', { weather: { precip: 'RAIN' } })).toThrow('conditions: unknown field "weather.precip"');
+    expect(() => bodyFromJson('conditions', { weather: { precipitation_mm: 4 } })).toThrow('unknown field "weather.precipitationMm"');
+  });
+
+  it('an unknown field inside a repeated message, by its path', () => {
+    expect(() => bodyFromJson('decision', { verdict: 'NO_GO', criteria: [{ name: 'a', pass: true }, { name: 'b', thresold: 3 }] }))
+      .toThrow('decision: unknown field "criteria[1].thresold"');
+    expect(() => bodyFromJson('conditions', { measurements: [{ name: 'a', value: 1, units: 'm' }] }))
+      .toThrow('conditions: unknown field "measurements[0].units"');
+    expect(() => bodyFromJson('boot', { models: [{ id: 'a', verison: '1' }] })).toThrow('boot: unknown field "models[0].verison"');
+  });
+
+  it('an enum name the schema does not have, instead of recording UNSPECIFIED', () => {
+    expect(() => bodyFromJson('decision', { verdict: 'NOGO' })).toThrow(/decision: .*verdict.*"NOGO"/);
+    expect(() => bodyFromJson('conditions', { weather: { precipitation: 'DRIZZLE' } })).toThrow(/conditions: .*weather\.precipitation.*"DRIZZLE"/);
+    expect(() => bodyFromJson('decision', { criteria: [{ name: 'a', comparator: 'GREATER' }] })).toThrow(/criteria\[0\]\.comparator.*"GREATER"/);
+  });
+
+  it('an enum number the schema does not have', () => {
+    expect(() => bodyFromJson('decision', { verdict: 7 })).toThrow(/decision: .*verdict/);
+  });
+
+  it('a value that would be stored as something else (NaN, a wrapped negative, a truncated number)', () => {
+    expect(() => bodyFromJson('conditions', { lighting: { lux: 'bright' } })).toThrow(/conditions: .*lighting\.lux.*"bright"/);
+    expect(() => bodyFromJson('conditions', { gnss: { satellites: -1 } })).toThrow(/conditions: .*gnss\.satellites.*-1/);
+    expect(() => bodyFromJson('conditions', { gnss: { satellites: 4.5 } })).toThrow(/conditions: .*gnss\.satellites.*4\.5/);
+    expect(() => bodyFromJson('handover', { requested_unix_ns: -5 })).toThrow(/handover: .*requestedUnixNs.*-5/);
+    expect(() => bodyFromJson('handover', { handover_id: 'h', accepted_unix_ns: 'soon' })).toThrow(/handover: .*acceptedUnixNs.*"soon"/);
+  });
+
+  it('a field that would lose its value to a type mismatch', () => {
+    expect(() => bodyFromJson('decision', { criteria: [{ name: 'a', pass: 'false' }] })).toThrow(/criteria\[0\]\.pass.*"false"/);
+  });
+});
