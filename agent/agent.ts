@@ -5,7 +5,9 @@ import { mqttClientOptions, type AgentConfig } from '../config/index.js';
 import { readDeviceKey, type Body, type DeviceKey } from '../proto/index.js';
 import { bootBody, type BootExtras } from './boot.js';
 import { systemClock, type Clock } from './clock.js';
-import { Outbox, OutboxError, outboxStats, type AppendOptions, type Appended } from './outbox/index.js';
+import { CapturePipeline, DecisionTrigger, type CaptureOptions, type DecisionResult } from './decisions/pipeline.js';
+import { createSources, type Source } from './sources/index.js';
+import { Outbox, OutboxError, outboxStats, type Appended } from './outbox/index.js';
 import { AgentMetrics, createLogger, serveMetrics, type Logger } from './observability.js';
 import { Uplink } from './uplink/index.js';
 import { agentVersion } from './version.js';
@@ -20,20 +22,23 @@ export interface AgentStartOptions {
 
 export class Agent {
   readonly metrics: AgentMetrics;
+  sources: Source[] = [];
   private metricsServer: Server | undefined;
   private stopped = false;
 
   private constructor(
     readonly config: AgentConfig,
     readonly outbox: Outbox,
+    readonly pipeline: CapturePipeline,
     readonly uplink: Uplink | undefined,
     readonly log: Logger,
     readonly bootSeq: number,
+    readonly clock: Clock,
   ) {
     this.metrics = new AgentMetrics(() => {
       const s = outboxStats(outbox.database);
       return { records: s.records, bytes: s.bytes, connected: uplink?.connected ?? false };
-    });
+    }, () => this.sources);
   }
 
   static async start(config: AgentConfig, options: AgentStartOptions = {}): Promise<Agent> {
@@ -45,7 +50,8 @@ export class Agent {
       sealMaxRecords: config.seal.max_records, sealMaxAgeMs: config.seal.max_age_ms, clock,
     });
     outbox.on('error', (err) => log.error({ err }, 'outbox'));
-    const boot = await outbox.append(bootBody(config, key.keyId, agentVersion(), outbox.ackedPoint(), options.boot));
+    const pipeline = new CapturePipeline(outbox, clock, config.criteria, config.boundary, (err) => log.warn({ err: err.message }, 'decision'));
+    const boot = await outbox.append(bootBody(config, key.keyId, agentVersion(), outbox.ackedPoint(), { criteriaHash: pipeline.criteriaHash, ...options.boot }));
     const uplink = config.uplink.enabled
       ? new Uplink({
         url: config.mqtt.url,
@@ -60,7 +66,7 @@ export class Agent {
         backoffMaxMs: config.uplink.backoff_max_ms,
       })
       : undefined;
-    const agent = new Agent(config, outbox, uplink, log, boot.seq);
+    const agent = new Agent(config, outbox, pipeline, uplink, log, boot.seq, clock);
     outbox.on('evicted', (range) => {
       agent.metrics.evicted.inc(range.lastSeq - range.firstSeq + 1);
       log.warn({ firstSeq: range.firstSeq, lastSeq: range.lastSeq, bytes: range.bytes }, 'outbox quota reached: evicted records, Gap record appended');
@@ -78,20 +84,47 @@ export class Agent {
     if (config.metrics.port > 0) {
       agent.metricsServer = await serveMetrics(agent.metrics.registry, config.metrics.host, config.metrics.port);
     }
+    try {
+      agent.sources = await createSources(config.sources, {
+        deviceId: config.device_id,
+        clock,
+        log,
+        capture: (body, o) => agent.offer(body, o),
+        evaluate: () => agent.evaluate(),
+      });
+      for (const source of agent.sources) {
+        await source.start();
+        log.info({ source: source.name }, 'source started');
+      }
+    } catch (err) {
+      await agent.stop();
+      throw err;
+    }
+    pipeline.start();
     log.info({ device: config.device_id, keyId: key.keyId, outbox: config.outbox.path, bootSeq: boot.seq }, 'agent started');
     return agent;
   }
 
-  /** Appends one record; resolves once it is committed to the outbox. */
-  async capture(body: Body, options?: AppendOptions): Promise<Appended> {
+  /** Records one body (never thinned); resolves once it is committed to the outbox. */
+  async capture(body: Body, options?: Omit<CaptureOptions, 'mayThin'>): Promise<Appended> {
+    return (await this.offer(body, { ...options, mayThin: false }))!;
+  }
+
+  /** What sources call: like capture(), but high-rate conditions may be kept in the boundary window only. */
+  async offer(body: Body, options?: CaptureOptions): Promise<Appended | undefined> {
     try {
-      const appended = await this.outbox.append(body, options);
-      this.metrics.captured.inc();
+      const appended = await this.pipeline.capture(body, options);
+      if (appended) this.metrics.captured.inc();
       return appended;
     } catch (err) {
       this.metrics.captureFailed.inc({ code: err instanceof OutboxError ? err.code : 'INVALID' });
       throw err;
     }
+  }
+
+  /** Evaluates go/no-go now and records the Decision; undefined when no criteria are configured. */
+  evaluate(): Promise<DecisionResult | undefined> {
+    return this.pipeline.evaluate(DecisionTrigger.ON_DEMAND);
   }
 
   /**
@@ -101,6 +134,10 @@ export class Agent {
   async stop(options: { drainMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.pipeline.stop();
+    for (const source of this.sources) {
+      await source.stop().catch((err: Error) => this.log.warn({ source: source.name, err: err.message }, 'source did not stop cleanly'));
+    }
     this.outbox.flush();
     this.outbox.sealIfDue(true);
     if (this.uplink && options.drainMs) await this.uplink.drain(options.drainMs);

@@ -24,11 +24,20 @@ export class AgentMetrics {
   readonly outboxRecords: Gauge;
   readonly outboxBytes: Gauge;
   readonly connected: Gauge;
+  readonly sourceCounters: Gauge;
 
-  constructor(read: () => { records: number; bytes: number; connected: boolean }) {
+  constructor(read: () => { records: number; bytes: number; connected: boolean }, sources: () => { name: string; counters(): Record<string, number> }[] = () => []) {
     collectDefaultMetrics({ register: this.registry, prefix: 'fieldproof_agent_' });
     this.outboxRecords = new Gauge({ name: 'fieldproof_agent_outbox_records', help: 'Records held in the outbox', registers: [this.registry], collect() { this.set(read().records); } });
     this.outboxBytes = new Gauge({ name: 'fieldproof_agent_outbox_bytes', help: 'Bytes held in the outbox', registers: [this.registry], collect() { this.set(read().bytes); } });
+    this.sourceCounters = new Gauge({
+      name: 'fieldproof_agent_source_count', help: 'Each input\'s own counters (messages read, records, errors by kind, reconnects)',
+      labelNames: ['source', 'counter'], registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of sources()) for (const [counter, value] of Object.entries(s.counters())) this.set({ source: s.name, counter }, value);
+      },
+    });
     this.connected = new Gauge({ name: 'fieldproof_agent_mqtt_connected', help: '1 while connected to the broker', registers: [this.registry], collect() { this.set(read().connected ? 1 : 0); } });
   }
 }

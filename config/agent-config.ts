@@ -3,6 +3,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { idSchema, logSchema, metricsSchema, mqttSchema } from './common.js';
+import { boundarySchema, criteriaSchema } from './criteria-config.js';
+import { sourcesSchema } from './sources-config.js';
 import { loadConfigFile, parseConfig } from './load.js';
 
 export const MIN_QUOTA_BYTES = 1_048_576;
@@ -33,6 +35,9 @@ export const agentConfigSchema = z.strictObject({
     backoff_initial_ms: z.number().int().min(10).default(500),
     backoff_max_ms: z.number().int().min(100).default(30_000),
   }).prefault({}),
+  sources: sourcesSchema.prefault({}),
+  criteria: criteriaSchema.optional(),
+  boundary: boundarySchema.prefault({}),
   metrics: metricsSchema.prefault({}),
   log: logSchema.prefault({}),
 });
@@ -54,6 +59,10 @@ function resolveAgentPaths(config: AgentConfig, baseDir: string): AgentConfig {
     ...config,
     key_file: at(config.key_file)!,
     outbox: { ...config.outbox, path: at(config.outbox.path)! },
+    sources: {
+      ...config.sources,
+      local_api: config.sources.local_api && { ...config.sources.local_api, socket: at(config.sources.local_api.socket)! },
+    },
     mqtt: { ...config.mqtt, ca_file: at(config.mqtt.ca_file), cert_file: at(config.mqtt.cert_file), key_file: at(config.mqtt.key_file) },
   };
 }

@@ -6,3 +6,11 @@ export { mqttSchema, metricsSchema, type MqttConfig, type MetricsConfig } from '
 export { canonicalJson, canonicalHash } from './canonical.js';
 export { hubConfigSchema, loadHubConfig, parseHubConfig, defaultHubConfig, type HubConfig } from './hub-config.js';
 export { mqttClientOptions, type MqttClientOptions } from './mqtt-options.js';
+export {
+  healthSourceSchema, serialSourceSchema, localApiSchema, sourcesSchema,
+  type HealthSourceConfig, type SerialSourceConfig, type LocalApiConfig, type SourcesConfig,
+} from './sources-config.js';
+export {
+  criteriaSchema, boundarySchema, signalOf, SIGNALS, SIGNAL_ALIASES, COMPARATORS,
+  type CriteriaConfig, type BoundaryConfig, type CriterionSpec, type Comparator, type Signal,
+} from './criteria-config.js';

@@ -19,10 +19,15 @@ export function registerDemo(program: Command): void {
       const tty = process.stderr.isTTY;
       let stop: () => void = () => {};
       const stopSignal = new Promise<void>((resolve) => { stop = resolve; });
+      let stoppingAt: number | undefined;
       const onSignal = () => {
+        // One Ctrl-C can arrive twice (relayed by npx/tsx); a deliberate second press aborts.
+        if (stoppingAt !== undefined) {
+          if (Date.now() - stoppingAt > 2000) process.exit(130);
+          return;
+        }
+        stoppingAt = Date.now();
         process.stderr.write('\nstopping: draining outboxes to the hub (Ctrl-C again to abort)\n');
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
         stop();
       };
       process.on('SIGINT', onSignal);

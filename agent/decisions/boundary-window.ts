@@ -1,0 +1,86 @@
+// Boundary windows: the last K seconds of conditions kept in memory, so that when a handover or a
+// no-go happens, the window before it and the K seconds after it are recorded as critical. Pure.
+import type { Body } from '../../proto/index.js';
+
+export interface WindowSample {
+  body: Body;
+  atMs: number;
+  timeUnixNs: bigint;
+  monoNs: bigint;
+  /** Seq it was recorded as, if it was recorded. */
+  seq?: number;
+}
+
+export interface BoundaryPlan {
+  /** Samples from the window not yet recorded: append them now, as critical. */
+  toAppend: WindowSample[];
+  /** Seqs already recorded inside the window: raise their segments to critical. */
+  toPromote?: { firstSeq: number; lastSeq: number };
+}
+
+export class BoundaryWindow {
+  private samples: WindowSample[] = [];
+  private criticalUntilMs = -Infinity;
+  private lastRecordedMs = -Infinity;
+  private lastBoundaryMs = -Infinity;
+
+  constructor(private readonly windowMs: number, private readonly recordIntervalMs: number) {}
+
+  /**
+   * Takes a conditions sample; says whether to record it and at which priority: critical inside an
+   * open boundary window, otherwise bulk at most once per record interval, otherwise not at all.
+   */
+  offer(sample: WindowSample, mayThin = true): 'critical' | 'bulk' | 'skip' {
+    this.samples.push(sample);
+    this.trim(sample.atMs);
+    let decision: 'critical' | 'bulk' | 'skip' = 'skip';
+    if (sample.atMs <= this.criticalUntilMs) decision = 'critical';
+    else if (!mayThin || sample.atMs - this.lastRecordedMs >= this.recordIntervalMs) decision = 'bulk';
+    if (decision !== 'skip') {
+      this.lastRecordedMs = sample.atMs;
+      sample.seq = 0; // being recorded: its seq arrives with recorded()
+    }
+    return decision;
+  }
+
+  /**
+   * Notes the seq a sample was recorded as (after its append resolved). True when a boundary passed
+   * while it was being written and it lies in that boundary's window: the caller promotes it too.
+   */
+  recorded(sample: WindowSample, seq: number): boolean {
+    sample.seq = seq;
+    return sample.atMs <= this.lastBoundaryMs && sample.atMs >= this.lastBoundaryMs - this.windowMs;
+  }
+
+  /** A handover or no-go at `atMs`: opens the window after it and returns what to do with the one before. */
+  boundary(atMs: number): BoundaryPlan {
+    this.trim(atMs);
+    this.lastBoundaryMs = atMs;
+    this.criticalUntilMs = Math.max(this.criticalUntilMs, atMs + this.windowMs);
+    const toAppend: WindowSample[] = [];
+    let first = Infinity;
+    let last = -Infinity;
+    for (const s of this.samples) {
+      if (s.atMs > atMs) continue;
+      if (s.seq === undefined) {
+        toAppend.push(s);
+        s.seq = -1; // claimed: appended by the caller, never twice
+      } else if (s.seq > 0) {
+        first = Math.min(first, s.seq);
+        last = Math.max(last, s.seq);
+      }
+    }
+    return { toAppend, toPromote: first <= last ? { firstSeq: first, lastSeq: last } : undefined };
+  }
+
+  get size(): number {
+    return this.samples.length;
+  }
+
+  private trim(nowMs: number): void {
+    const cutoff = nowMs - this.windowMs;
+    let drop = 0;
+    while (drop < this.samples.length && this.samples[drop].atMs < cutoff) drop++;
+    if (drop > 0) this.samples = this.samples.slice(drop);
+  }
+}

@@ -1,0 +1,129 @@
+// One client on the Unix socket: picks the framing from the first byte (0x00 = length-prefixed protobuf,
+// anything else = JSON lines), runs requests as they arrive and writes their replies in arrival order.
+import type { Socket } from 'node:net';
+import type { Logger } from '../../observability.js';
+import { encodeFrame, FrameSplitter, type FrameEvent } from './frames.js';
+import { LineSplitter, type LineEvent } from './json-lines.js';
+import { ApiError, type ApiReply } from './protocol.js';
+import { requestFromFrame, requestFromJson, type Parsed } from './requests.js';
+
+export interface ConnectionOptions {
+  maxMessageBytes: number;
+  /** Answers one parsed request; never rejects. Called in arrival order, so captures keep that order. */
+  respond(parsed: Parsed): Promise<ApiReply>;
+  onBytes(direction: 'in' | 'out', bytes: number): void;
+  log: Logger;
+}
+
+/** Replies not yet flushed above which reading pauses (a client that writes but never reads). */
+const PAUSE_AT = 1024;
+const RESUME_AT = 256;
+const STOP_GRACE_MS = 1000;
+
+export class Connection {
+  readonly closed: Promise<void>;
+  private lines: LineSplitter | undefined;
+  private frames: FrameSplitter | undefined;
+  private ordinal = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private unflushed = 0;
+  private paused = false;
+  /** Nothing more is read: the peer ended, sent an oversized frame, or the agent is stopping. */
+  private closing = false;
+
+  constructor(private readonly socket: Socket, private readonly options: ConnectionOptions) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', (err) => options.log.debug({ err: err.message }, 'local API connection error'));
+  }
+
+  /** Stops reading, lets every request already read get its reply, then closes. */
+  async stop(): Promise<void> {
+    this.closing = true;
+    this.socket.pause();
+    await this.finish();
+    const timer = setTimeout(() => this.socket.destroy(), STOP_GRACE_MS);
+    await this.closed;
+    clearTimeout(timer);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    this.options.onBytes('in', chunk.length);
+    if (!this.lines && !this.frames) {
+      if (chunk[0] === 0x00) this.frames = new FrameSplitter(this.options.maxMessageBytes);
+      else this.lines = new LineSplitter(this.options.maxMessageBytes);
+    }
+    if (this.lines) for (const event of this.lines.push(chunk)) this.onLine(event);
+    else for (const event of this.frames!.push(chunk)) this.onFrame(event);
+  }
+
+  private onEnd(): void {
+    if (this.closing) return;
+    if (this.lines) for (const event of this.lines.end()) this.onLine(event);
+    const partial = this.frames?.end();
+    if (partial) this.submit({ id: ++this.ordinal, error: new ApiError('INVALID', partial) });
+    this.closing = true;
+    void this.finish();
+  }
+
+  private onLine(event: LineEvent): void {
+    if ('tooLarge' in event) {
+      const max = this.options.maxMessageBytes;
+      this.submit({ id: null, error: new ApiError('TOO_LARGE', `line longer than max_message_bytes (${max}): skipped up to its newline; send smaller messages or raise sources.local_api.max_message_bytes`) });
+    } else if (event.line.some((b) => b !== 0x20 && b !== 0x09 && b !== 0x0d)) {
+      this.submit(requestFromJson(event.line));
+    }
+  }
+
+  private onFrame(event: FrameEvent): void {
+    if ('tooLarge' in event) {
+      const max = this.options.maxMessageBytes;
+      this.submit({ id: ++this.ordinal, error: new ApiError('TOO_LARGE', `frame length ${event.tooLarge} exceeds max_message_bytes (${max}): closing the connection, a length-prefixed stream cannot be resynced; reconnect and send smaller frames`) });
+      this.closing = true;
+      void this.finish();
+    } else {
+      this.submit(requestFromFrame(event.frame, ++this.ordinal));
+    }
+  }
+
+  private submit(parsed: Parsed): void {
+    const reply = this.options.respond(parsed);
+    this.unflushed++;
+    this.throttle();
+    this.tail = this.tail.then(() => reply).then((r) => this.write(r));
+  }
+
+  private write(reply: ApiReply): void {
+    const text = Buffer.from(JSON.stringify(reply), 'utf8');
+    const bytes = this.frames ? encodeFrame(text) : Buffer.concat([text, NEWLINE]);
+    if (this.socket.destroyed || !this.socket.writable) {
+      this.unflushed--;
+      return;
+    }
+    this.options.onBytes('out', bytes.length);
+    this.socket.write(bytes, () => {
+      this.unflushed--;
+      this.throttle();
+    });
+  }
+
+  private throttle(): void {
+    if (!this.paused && this.unflushed >= PAUSE_AT) {
+      this.paused = true;
+      this.socket.pause();
+    } else if (this.paused && this.unflushed <= RESUME_AT) {
+      this.paused = false;
+      if (!this.closing) this.socket.resume();
+    }
+  }
+
+  /** Closes once every reply queued so far is written (the peer can still read them after the close). */
+  private async finish(): Promise<void> {
+    await this.tail;
+    if (!this.socket.destroyed) this.socket.end(() => this.socket.destroy());
+  }
+}
+
+const NEWLINE = Buffer.from('\n');

@@ -1,0 +1,21 @@
+// What every capturing handler shares: the body checked against the schema, and the capture reply.
+// Schema errors become INVALID naming the field; outbox errors keep their code (OUTBOX_FULL).
+import { bodyFromJson, type Body, type BodyKind } from '../../../../proto/index.js';
+import type { CaptureOptions } from '../../../decisions/pipeline.js';
+import type { SourceContext } from '../../source.js';
+import { ApiError, type CaptureReply, type RequestId } from '../protocol.js';
+
+/** The request body as a record body of `kind`, or INVALID with the field at fault. */
+export function bodyOf<K extends BodyKind>(kind: K, json: unknown): Extract<Body, Record<K, unknown>>[K] {
+  if (json === undefined || json === null) throw new ApiError('INVALID', `${kind}: "body" is required: a JSON object with the ${kind} fields`);
+  try {
+    return (bodyFromJson(kind, json) as Record<K, unknown>)[kind] as Extract<Body, Record<K, unknown>>[K];
+  } catch (err) {
+    throw new ApiError('INVALID', (err as Error).message);
+  }
+}
+
+export async function captureReply(id: RequestId, ctx: SourceContext, body: Body, options?: CaptureOptions): Promise<CaptureReply> {
+  const appended = await ctx.capture(body, options);
+  return appended ? { id, ok: true, seq: appended.seq } : { id, ok: true, kept_in_window: true };
+}
