@@ -6,9 +6,38 @@ export interface Clock {
   monoNs(): bigint;
 }
 
+/**
+ * Wall time in ns from one monotonic reading plus an anchor taken from the system clock, so it never
+ * steps back within a run and costs one hrtime call. Re-anchored when the system clock moves by more
+ * than 50 ms against it (an NTP step), never to an earlier value than already given out.
+ */
+function anchoredWallClock(): () => bigint {
+  let anchorWall = BigInt(Date.now()) * 1_000_000n;
+  let anchorMono = process.hrtime.bigint();
+  let last = 0n;
+  let checkedAtMono = anchorMono;
+  return () => {
+    const mono = process.hrtime.bigint();
+    let wall = anchorWall + (mono - anchorMono);
+    if (mono - checkedAtMono > 1_000_000_000n) {
+      checkedAtMono = mono;
+      const system = BigInt(Date.now()) * 1_000_000n;
+      const drift = system - wall;
+      if (drift > 50_000_000n || drift < -50_000_000n) {
+        anchorWall = system;
+        anchorMono = mono;
+        wall = system;
+      }
+    }
+    if (wall <= last) wall = last + 1n;
+    last = wall;
+    return wall;
+  };
+}
+
 export const systemClock: Clock = {
   nowMs: () => Date.now(),
-  wallNs: () => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n),
+  wallNs: anchoredWallClock(),
   monoNs: () => process.hrtime.bigint(),
 };
 

@@ -88,6 +88,9 @@ interface CommitResult {
   evicted: Evicted[];
 }
 
+/** How often the WAL is checkpointed into the database file (autocheckpoint is off). */
+const CHECKPOINT_EVERY_MS = 1000;
+
 /** Evict down to this share of the quota, so a full outbox does not evict on every batch. */
 const EVICT_TO = 0.9;
 
@@ -108,6 +111,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
   private sealTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private lastCheckpointMs = 0;
   /** Records of the current transaction not yet written as a chunk. */
   private chunk: Uint8Array[] = [];
   private chunkFirst = 0;
@@ -142,7 +146,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     };
     this.commitBatch = db.transaction((batch: Waiting[]) => this.commit(batch));
     if (o.sealTimer ?? true) {
-      this.sweepTimer = setInterval(() => this.sealIfDue(), Math.max(50, Math.min(this.sealAgeMs, 1000)));
+      this.sweepTimer = setInterval(() => this.sweep(), Math.max(50, Math.min(this.sealAgeMs, 1000)));
       this.sweepTimer.unref();
     }
   }
@@ -317,7 +321,24 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     this.closed = true;
     clearTimeout(this.sealTimer);
     clearInterval(this.sweepTimer);
+    this.checkpoint();
     this.db.close();
+  }
+
+  /** The periodic housekeeping: seal what is due, and move the WAL into the database file. */
+  private sweep(): void {
+    this.sealIfDue();
+    if (this.clock.nowMs() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();
+  }
+
+  /** PASSIVE: never waits for readers or writers (another process's capture), retried next sweep. */
+  private checkpoint(): void {
+    this.lastCheckpointMs = this.clock.nowMs();
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      this.report(storageError(this.path, err));
+    }
   }
 
   /** 'error' is for whoever listens (the agent logs it); with no listener it must not crash the process. */

@@ -1,0 +1,125 @@
+// `npm run bench [-- --quick] [--only NAME[,NAME]] [--json]`: runs each benchmark module in a fresh
+// process and prints every figure beside a baseline measured in the same run, as a ratio (table or JSON).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BenchFn, Row } from './lib/rows.js';
+import { renderTable, type Section } from './lib/table.js';
+import { makeTempDir, removeAllTempDirs, removeTempDir } from './lib/temp-dir.js';
+
+const BENCHES: Record<string, { what: string; load: () => Promise<{ run: BenchFn }> }> = {
+  capture: { what: 'records/s committed and sealed through Outbox.append', load: () => import('./capture.bench.js') },
+  critical: { what: 'latency of a critical append, idle and under bulk load', load: () => import('./critical.bench.js') },
+  memory: { what: 'RSS of a child process appending 1M records', load: () => import('./memory.bench.js') },
+  codec: { what: 'record encoding + hashing vs protobufjs Record.encode', load: () => import('./codec.bench.js') },
+};
+
+const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME]] [--json]
+  --quick   smaller N, for a smoke run (under a minute)
+  --only    run only these benchmarks: ${Object.keys(BENCHES).join(', ')}
+  --json    print one JSON document on stdout instead of the table (progress goes to stderr)`;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function options() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        quick: { type: 'boolean' }, only: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        child: { type: 'string' }, dir: { type: 'string' }, // internal: one benchmark in this process
+      },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const names = (values.only ?? Object.keys(BENCHES)).flatMap((o) => o.split(',')).map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((n) => !(n in BENCHES));
+    if (unknown.length) throw new Error(`--only: unknown benchmark "${unknown.join('", "')}"; expected one of ${Object.keys(BENCHES).join(', ')}`);
+    return { quick: values.quick ?? false, json: values.json ?? false, names, child: values.child, dir: values.dir };
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+/** Child mode: runs one benchmark and prints its rows as the last line of stdout. */
+async function runChild(name: string, dir: string, quick: boolean): Promise<void> {
+  const { run } = await BENCHES[name].load();
+  const rows = await run({ quick, dir, log: (line) => log(`  ${line}`) });
+  process.stdout.write(`${JSON.stringify(rows)}\n`);
+}
+
+let current: ChildProcess | undefined;
+
+/** Runs one benchmark in a fresh process (same loader), so no benchmark inherits another's JIT or heap state. */
+function runIsolated(name: string, dir: string, quick: boolean): Promise<Row[]> {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', name, '--dir', dir, ...(quick ? ['--quick'] : [])];
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    current = proc;
+    let out = '';
+    proc.stdout.on('data', (d) => { out += d; });
+    proc.on('error', reject);
+    proc.on('close', (code, signal) => {
+      current = undefined;
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && last.startsWith('[')) resolve(JSON.parse(last) as Row[]);
+      else reject(new Error(`benchmark process exited with ${signal ?? code} (its error is above)`));
+    });
+  });
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown'}`,
+    memoryGb: Math.round(totalmem() / 1e9),
+  };
+}
+
+async function main(): Promise<void> {
+  const { quick, json, names, child, dir } = options();
+  if (child) return runChild(child, dir!, quick);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      current?.kill(signal);
+      removeAllTempDirs();
+      process.exit(130);
+    });
+  }
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg()[0];
+  const started = performance.now();
+  const sections: Section[] = [];
+  for (const name of names) {
+    log(`bench ${name}: ${BENCHES[name].what}${quick ? ' (quick)' : ''}`);
+    const benchDir = makeTempDir(name);
+    const t0 = performance.now();
+    try {
+      sections.push({ bench: name, rows: await runIsolated(name, benchDir, quick), seconds: (performance.now() - t0) / 1000 });
+    } catch (err) {
+      log(`bench ${name} failed: ${(err as Error).message}`);
+      sections.push({ bench: name, rows: [], seconds: (performance.now() - t0) / 1000, error: (err as Error).message });
+    } finally {
+      removeTempDir(benchDir);
+    }
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  const loadAfter = loadavg()[0];
+  const env = { ...machine(), quick, startedAt, totalSeconds, loadavg1m: { before: loadBefore, after: loadAfter } };
+  if (json) {
+    console.log(JSON.stringify({ ...env, benches: sections }, null, 2));
+  } else {
+    console.log(`fieldproof bench${quick ? ' --quick' : ''}: ${env.node}, ${env.platform}, ${env.cpus}, ${env.memoryGb} GB, ${startedAt}`);
+    console.log(`load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after; ${totalSeconds.toFixed(0)} s in all; each benchmark in its own process. Ratio = figure / baseline.\n`);
+    console.log(renderTable(sections));
+  }
+  if (sections.some((s) => s.error)) process.exitCode = 1;
+}
+
+await main();
