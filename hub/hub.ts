@@ -6,7 +6,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-brok
 import { ackTopic, buildAck, decideSegment, outcomeOf, Rejection, route, type SegmentLimits } from './ingest/index.js';
 import { connectHubLink, type HubLink } from './mqtt/hub-link.js';
 import { createLogger, HubMetrics, serveMetrics, type Logger } from './observability.js';
-import { openStore, type HubStore, type SegmentToStore } from './store/index.js';
+import { openStore, type HubStore, type SegmentToStore, type SeqRange } from './store/index.js';
 
 /** Segments committed per transaction at most, and the queue depth at which the broker is held back. */
 const BATCH_SEGMENTS = 64;
@@ -33,6 +33,8 @@ export class Hub {
   private broker: EmbeddedBroker | undefined;
   private metricsServer: Server | undefined;
   private readonly pendingAcks = new Set<string>();
+  /** Per device, the seq ranges of segments committed or found stored since its last ack. */
+  private readonly received = new Map<string, SeqRange[]>();
   private ackScheduled = false;
   private ackChain: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -150,6 +152,9 @@ export class Hub {
             this.metrics.segmentsStored.inc();
             this.metrics.recordsStored.inc(o.records);
           }
+          const ranges = this.received.get(o.deviceId) ?? [];
+          ranges.push({ first: o.firstSeq, last: o.lastSeq });
+          this.received.set(o.deviceId, ranges);
           this.scheduleAck(o.deviceId);
         } catch (err) {
           await this.reject(err as Rejection, ready[i].topic, ready[i].payload);
@@ -190,7 +195,9 @@ export class Hub {
   private async sendAcks(devices: string[]): Promise<void> {
     for (const deviceId of devices) {
       try {
-        const ack = await buildAck(this.store, deviceId, this.config.hub_id, Date.now());
+        const received = this.received.get(deviceId) ?? [];
+        this.received.delete(deviceId);
+        const ack = await buildAck(this.store, deviceId, this.config.hub_id, Date.now(), received);
         if (!ack || !this.link) continue;
         await this.link.publish(ackTopic(deviceId), ack.payload);
         this.counters.acksSent++;

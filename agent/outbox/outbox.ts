@@ -29,7 +29,13 @@ export interface OutboxOptions {
 }
 
 export interface AppendOptions {
+  /** Send order and eviction: critical records go first and are never evicted. Default: from the body. */
   priority?: Priority;
+  /**
+   * Fsync and seal at once. Default: true for the critical events themselves (handover, no-go, gap,
+   * key rotation); false for records only raised to critical, like boundary-window conditions.
+   */
+  sealNow?: boolean;
   timeUnixNs?: bigint;
   monoNs?: bigint;
 }
@@ -60,6 +66,7 @@ export interface Evicted extends EvictionRange {
 interface Waiting {
   body: EncodedBody;
   priority: Priority;
+  sealNow: boolean;
   timeUnixNs: bigint;
   monoNs: bigint;
   resolve(a: Appended): void;
@@ -174,9 +181,11 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     if (this.closed) return Promise.reject(new OutboxError('CLOSED', `${this.path}: outbox is closed`, false));
     return new Promise<Appended>((resolve, reject) => {
       // A body that does not fit the schema throws here and rejects this append only.
+      const own = priorityOf(body);
       this.waiting.push({
         body: encodeBody(body),
-        priority: options.priority ?? priorityOf(body),
+        priority: options.priority ?? own,
+        sealNow: options.sealNow ?? own === Priority.CRITICAL,
         timeUnixNs: options.timeUnixNs ?? this.clock.wallNs(),
         monoNs: options.monoNs ?? this.clock.monoNs(),
         resolve,
@@ -196,7 +205,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     if (this.waiting.length === 0 || this.closed) return;
     const batch = this.waiting;
     this.waiting = [];
-    const fsync = this.sync === 'normal' && batch.some((w) => w.priority === Priority.CRITICAL);
+    const fsync = this.sync === 'normal' && batch.some((w) => w.sealNow);
     let result: CommitResult;
     try {
       if (fsync) this.db.pragma('synchronous = FULL');
@@ -369,12 +378,12 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     const appended: (Appended | OutboxError)[] = new Array(batch.length);
     for (let i = 0; i < batch.length; i++) {
       appended[i] = accepted[i]
-        ? this.insert(s, encoded[i], batch[i].priority, sealed)
+        ? this.insert(s, encoded[i], batch[i].priority, batch[i].sealNow, sealed)
         : new OutboxError('OUTBOX_FULL', `${this.path}: outbox quota of ${this.quota} bytes is full of unsent critical records; retry once the hub acknowledges`, true);
     }
     for (const range of evicted) {
       const bytes = encodeRecord({ deviceId: this.deviceId, seq: s.head_seq + 1, timeUnixNs: this.clock.wallNs(), monoNs: this.clock.monoNs(), prevHash: s.head_hash }, this.gapBody(range));
-      this.insert(s, { bytes, hash: sha256(bytes) }, Priority.CRITICAL, sealed);
+      this.insert(s, { bytes, hash: sha256(bytes) }, Priority.CRITICAL, true, sealed);
     }
     if (s.head_seq > s.sealed_through && s.open_since_ms !== null && this.clock.nowMs() - s.open_since_ms >= this.sealAgeMs) {
       sealed.push(this.sealOpen(s));
@@ -400,10 +409,11 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     return total;
   }
 
-  private insert(s: State, { bytes, hash }: Encoded, priority: Priority, sealed: SealedSegment[]): Appended {
-    // A critical record gets a segment of its own: sealing the open bulk records in with it would make them
-    // critical too, never evictable, until a quota full of bulk data refuses every bulk append (OUTBOX_FULL).
-    if (priority === Priority.CRITICAL && s.head_seq > s.sealed_through) sealed.push(this.sealOpen(s));
+  private insert(s: State, { bytes, hash }: Encoded, priority: Priority, sealNow: boolean, sealed: SealedSegment[]): Appended {
+    // A segment never mixes critical with evictable records: sealing open bulk records in with a critical
+    // one would make them never evictable, until a quota full of bulk refuses every bulk append (OUTBOX_FULL).
+    const critical = priority === Priority.CRITICAL;
+    if (s.head_seq > s.sealed_through && critical !== (s.open_priority === Priority.CRITICAL)) sealed.push(this.sealOpen(s));
     const seq = s.head_seq + 1;
     if (this.chunk.length === 0) this.chunkFirst = seq;
     this.chunk.push(bytes);
@@ -413,7 +423,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     s.open_bytes += bytes.length;
     if (priority > s.open_priority) s.open_priority = priority;
     if (s.open_since_ms === null) s.open_since_ms = this.clock.nowMs();
-    if (priority === Priority.CRITICAL || seq - s.sealed_through >= this.sealMax) sealed.push(this.sealOpen(s));
+    if (sealNow || seq - s.sealed_through >= this.sealMax) sealed.push(this.sealOpen(s));
     return { seq, hash };
   }
 

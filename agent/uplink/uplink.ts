@@ -140,7 +140,10 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     clearTimeout(this.reconnectTimer);
     const delay = backoffDelay(this.attempt++, this.o.backoffInitialMs, this.o.backoffMaxMs);
     this.reconnectTimer = setTimeout(() => {
-      if (!this.stopped) this.client?.reconnect();
+      // Keep mqtt.js's stores: reconnect() without them swaps in empty ones and orphans the callbacks of
+      // what was in flight, so end() (which waits for those) never finishes and their payloads are never freed.
+      const client = this.client;
+      if (!this.stopped && client) client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
     }, delay);
   }
 
