@@ -90,3 +90,6 @@ export const boundarySchema = z.strictObject({
   record_interval_ms: z.number().int().min(0).default(0),
 });
 export type BoundaryConfig = z.output<typeof boundarySchema>;
+
+/** A file holding a `criteria:` block (an agent config will do): what `sim replay --criteria` reads. */
+export const criteriaFileSchema = z.looseObject({ criteria: criteriaSchema });

@@ -11,6 +11,6 @@ export {
   type HealthSourceConfig, type SerialSourceConfig, type LocalApiConfig, type SourcesConfig,
 } from './sources-config.js';
 export {
-  criteriaSchema, boundarySchema, signalOf, SIGNALS, SIGNAL_ALIASES, COMPARATORS,
+  criteriaSchema, criteriaFileSchema, boundarySchema, signalOf, SIGNALS, SIGNAL_ALIASES, COMPARATORS,
   type CriteriaConfig, type BoundaryConfig, type CriterionSpec, type Comparator, type Signal,
 } from './criteria-config.js';

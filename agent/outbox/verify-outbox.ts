@@ -30,32 +30,47 @@ function verifyOutboxNow(db: OutboxDatabase, trustedKeys?: Uint8Array[]): Outbox
   const chunkRows = db.prepare('SELECT first_seq, last_seq, data FROM chunks ORDER BY first_seq').iterate() as IterableIterator<ChunkRow>;
   let pending = chunkRows.next();
   const tail: Uint8Array[] = [];
+  const recordsOf = (c: ChunkRow): Uint8Array[] => {
+    try {
+      return recordsOfFragment(c.data);
+    } catch (err) {
+      extra.push({ seq: c.first_seq, code: 'DECODE', message: `records seq ${c.first_seq}..${c.last_seq} cannot be read back: ${(err as Error).message}` });
+      return [];
+    }
+  };
 
   function* sealedSegments(): Generator<{ records: Uint8Array[]; seal: SealMessage }> {
     for (const seg of segments) {
       const records: Uint8Array[] = [];
       while (!pending.done && pending.value.first_seq <= seg.last_seq) {
         if (pending.value.first_seq < seg.first_seq || pending.value.last_seq > seg.last_seq) unsealedChunk(pending.value);
-        else records.push(...recordsOfFragment(pending.value.data));
+        else records.push(...recordsOf(pending.value));
         pending = chunkRows.next();
       }
       yield { records, seal: decodeSeal(seg.seal) };
     }
     while (!pending.done) {
       if (pending.value.first_seq <= state!.sealed_through) unsealedChunk(pending.value);
-      else tail.push(...recordsOfFragment(pending.value.data));
+      else tail.push(...recordsOf(pending.value));
       pending = chunkRows.next();
     }
   }
 
   // verifyChain reads the segments first, then the tail the generator collected on its way out.
-  const report = verifyChain({
-    deviceId: state.device_id,
-    base: { seq: state.acked_seq, hash: state.acked_hash },
-    segments: sealedSegments(),
-    unsealed: { [Symbol.iterator]: () => tail[Symbol.iterator]() },
-    keys,
-  });
+  let report: ChainReport;
+  try {
+    report = verifyChain({
+      deviceId: state.device_id,
+      base: { seq: state.acked_seq, hash: state.acked_hash },
+      segments: sealedSegments(),
+      unsealed: { [Symbol.iterator]: () => tail[Symbol.iterator]() },
+      keys,
+    });
+  } finally {
+    // An open row iterator keeps the connection busy: the read transaction could not end, and that
+    // error would replace the one that says what is wrong (e.g. an undecodable chunk).
+    chunkRows.return?.();
+  }
   if (extra.length) {
     report.problems.push(...extra);
     report.problems.sort((a, b) => a.seq - b.seq);

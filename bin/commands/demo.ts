@@ -48,6 +48,7 @@ export function registerDemo(program: Command): void {
           `  verified       ${summary.verified} (every seal and chain link re-checked from the raw segments)`,
           `  rejected       ${summary.rejected}`,
           `  unexplained    ${summary.unexplainedGaps} gaps`,
+          `  undelivered    ${summary.undelivered}${summary.undelivered ? ' (still in the outboxes: the hub had not confirmed them when the drain timed out)' : ''}`,
           `  lost           ${summary.lost}`,
           `  files in       ${summary.dir}`,
           '',

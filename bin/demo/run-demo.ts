@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, createLogger as agentLogger } from '../../agent/index.js';
 import { agentConfigSchema, defaultHubConfig, type AgentConfig } from '../../config/index.js';
-import { Hub, createLogger as hubLogger, unexplainedHoles, verifyStoredChain } from '../../hub/index.js';
+import { Hub, createLogger as hubLogger, unexplainedHoles, verifyStoredChain, type SeqRange } from '../../hub/index.js';
 import { generateDeviceKey } from '../../proto/index.js';
 import { demoVehicle } from '../../simulator/demo-producer.js';
 
@@ -30,6 +30,9 @@ export interface DemoSummary {
   verified: number;
   rejected: number;
   unexplainedGaps: number;
+  /** Captured, not yet confirmed by the hub, still held in the agents' outboxes (sent on the next run). */
+  undelivered: number;
+  /** Captured and neither at the hub nor in an outbox. */
   lost: number;
   handovers: number;
   decisions: number;
@@ -131,21 +134,45 @@ async function summarize(hub: Hub, agents: Agent[], dir: string, started: number
   let stored = 0;
   let verified = 0;
   let gaps = 0;
+  let undelivered = 0;
+  let lost = 0;
   for (const a of agents) {
     const id = a.config.device_id;
-    captured += a.outbox.headSeq();
+    const head = a.outbox.headSeq();
+    captured += head;
     stored += await hub.store.countRecords(id);
+    const atHub = (await hub.store.coverage(id)).segments;
+    const held = a.outbox.database.prepare('SELECT first_seq AS first, last_seq AS last FROM chunks ORDER BY first_seq').all() as SeqRange[];
+    undelivered += uncovered(held, atHub);
+    lost += uncovered([{ first: 1, last: head }], [...atHub, ...held]);
     const report = await verifyStoredChain(hub.store, id);
     if (report.ok) verified += report.records;
     const state = await hub.store.deviceState(id);
     const cov = await hub.store.coverage(id);
     gaps += unexplainedHoles(cov.segments, cov.gaps, state?.headSeq ?? 0).length;
   }
-  const lost = captured - stored;
   return {
     dir, broker: hub.mqttUrl, durationS: Math.round((Date.now() - started) / 100) / 10, devices: agents.length,
-    captured, storedAtHub: stored, verified, rejected: hub.counters.rejected, unexplainedGaps: gaps, lost,
+    captured, storedAtHub: stored, verified, rejected: hub.counters.rejected, unexplainedGaps: gaps, undelivered, lost,
     handovers: counts.handovers, decisions: counts.decisions,
-    ok: lost === 0 && verified === stored && gaps === 0,
+    ok: lost === 0 && undelivered === 0 && verified === stored && gaps === 0,
   };
+}
+
+/** How many seqs of `ranges` no range of `cover` holds. Pure. */
+function uncovered(ranges: SeqRange[], cover: SeqRange[]): number {
+  const sorted = [...cover].sort((a, b) => a.first - b.first);
+  let missing = 0;
+  for (const r of ranges) {
+    let next = r.first;
+    for (const c of sorted) {
+      if (c.last < next) continue;
+      if (c.first > r.last) break;
+      if (c.first > next) missing += c.first - next;
+      next = Math.max(next, c.last + 1);
+      if (next > r.last) break;
+    }
+    if (next <= r.last) missing += r.last - next + 1;
+  }
+  return missing;
 }
