@@ -6,6 +6,7 @@ import { registerAgent } from './commands/agent.js';
 import { registerCapture } from './commands/capture.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHub } from './commands/hub.js';
+import { registerSim } from './commands/sim.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerVerify } from './commands/verify.js';
@@ -28,5 +29,6 @@ registerVerify(program);
 registerAgent(program);
 registerHub(program);
 registerDemo(program);
+registerSim(program);
 
 await program.parseAsync(process.argv);

@@ -14,3 +14,8 @@ export {
   criteriaSchema, criteriaFileSchema, boundarySchema, signalOf, SIGNALS, SIGNAL_ALIASES, COMPARATORS,
   type CriteriaConfig, type BoundaryConfig, type CriterionSpec, type Comparator, type Signal,
 } from './criteria-config.js';
+export {
+  scenarioSchema, loadScenarioFile, parseScenario, keyframeSchema, conditionsFragmentSchema, perceptionSchema, operatorSchema,
+  DEFAULT_SIM_CRITERIA, configLibraryDir, type Scenario, type Keyframe, type ConditionsFragment, type PerceptionConfig, type OperatorConfig,
+} from './scenario-config.js';
+export { matrixSchema, loadMatrixFile, parseMatrix, LEVEL_PRESETS, type MatrixConfig, type MatrixDimension, type MatrixConstraint } from './matrix-config.js';

@@ -47,7 +47,14 @@ function verifyOutboxNow(db: OutboxDatabase, trustedKeys?: Uint8Array[]): Outbox
         else records.push(...recordsOf(pending.value));
         pending = chunkRows.next();
       }
-      yield { records, seal: decodeSeal(seg.seal) };
+      let seal: SealMessage;
+      try {
+        seal = decodeSeal(seg.seal);
+      } catch (err) {
+        extra.push({ seq: seg.first_seq, code: 'DECODE', message: `the seal over seq ${seg.first_seq}..${seg.last_seq} cannot be read back: ${(err as Error).message}` });
+        continue;
+      }
+      yield { records, seal };
     }
     while (!pending.done) {
       if (pending.value.first_seq <= state!.sealed_through) unsealedChunk(pending.value);
@@ -73,7 +80,8 @@ function verifyOutboxNow(db: OutboxDatabase, trustedKeys?: Uint8Array[]): Outbox
   }
   if (extra.length) {
     report.problems.push(...extra);
-    report.problems.sort((a, b) => a.seq - b.seq);
+    // At one seq, bytes that do not decode are the cause; what the chain check then says follows from it.
+    report.problems.sort((a, b) => a.seq - b.seq || Number(b.code === 'DECODE') - Number(a.code === 'DECODE'));
     report.ok = false;
     report.firstBadSeq = report.problems[0].seq;
   }

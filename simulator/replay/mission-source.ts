@@ -71,9 +71,8 @@ function openOutboxMission(db: OutboxDatabase, path: string, options: OpenMissio
 }
 
 /**
- * Says which rows broke a verification that threw. A DecodeError inside verifyOutbox's read transaction
- * surfaces as "connection is busy" (its rollback fails while its row iterators are open), so the rows
- * are re-read on a second connection to name the undecodable ones.
+ * Says which rows broke a verification that threw. verifyOutbox reports undecodable chunks and seals as
+ * problems itself; this is the fallback for anything else it may throw, re-reading on a second connection.
  */
 function diagnose(path: string, err: unknown): MissionSourceError {
   const db = openOutboxDatabase(path, { readonly: true });
