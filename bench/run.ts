@@ -13,10 +13,15 @@ const BENCHES: Record<string, { what: string; load: () => Promise<{ run: BenchFn
   critical: { what: 'latency of a critical append, idle and under bulk load', load: () => import('./critical.bench.js') },
   memory: { what: 'RSS of a child process appending 1M records', load: () => import('./memory.bench.js') },
   codec: { what: 'record encoding + hashing vs protobufjs Record.encode', load: () => import('./codec.bench.js') },
+  serial: { what: 'NMEA and MAVLink parse rate through the serial source, in memory and over a socat pty', load: () => import('./serial.bench.js') },
+  'local-api': { what: 'conditions messages/s over the local API socket into a real Agent (JSON, client, protobuf)', load: () => import('./local-api.bench.js') },
+  ingest: { what: 'hub ingest alone (verify + store) on pre-built sealed segments, no MQTT', load: () => import('./ingest.bench.js') },
+  e2e: { what: 'records/s from capture to hub commit and ack, hub in its own process, aedes and Mosquitto', load: () => import('./e2e.bench.js') },
+  'ack-latency': { what: 'ack latency at a steady 1,000 records/s, hub in its own process on aedes', load: () => import('./ack-latency.bench.js') },
 };
 
 const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME]] [--json]
-  --quick   smaller N, for a smoke run (under a minute)
+  --quick   smaller N, for a smoke run (about a minute and a half)
   --only    run only these benchmarks: ${Object.keys(BENCHES).join(', ')}
   --json    print one JSON document on stdout instead of the table (progress goes to stderr)`;
 
@@ -100,11 +105,14 @@ async function main(): Promise<void> {
     log(`bench ${name}: ${BENCHES[name].what}${quick ? ' (quick)' : ''}`);
     const benchDir = makeTempDir(name);
     const t0 = performance.now();
+    const load0 = loadavg()[0];
+    const timing = () => ({ seconds: (performance.now() - t0) / 1000, load: [load0, loadavg()[0]] as [number, number] });
     try {
-      sections.push({ bench: name, rows: await runIsolated(name, benchDir, quick), seconds: (performance.now() - t0) / 1000 });
+      const rows = await runIsolated(name, benchDir, quick);
+      sections.push({ bench: name, rows, ...timing() });
     } catch (err) {
       log(`bench ${name} failed: ${(err as Error).message}`);
-      sections.push({ bench: name, rows: [], seconds: (performance.now() - t0) / 1000, error: (err as Error).message });
+      sections.push({ bench: name, rows: [], ...timing(), error: (err as Error).message });
     } finally {
       removeTempDir(benchDir);
     }

@@ -1,8 +1,8 @@
 // Opens a real Outbox on a fresh file for a benchmark, with a fresh device key and default policy.
-// Also reads back how many records are committed and sealed, so a figure counts only those.
+// Also reads back how many records are committed and sealed, and measures the raw append rate (a shared baseline).
 import { join } from 'node:path';
 import { Outbox, type OutboxOptions } from '../../agent/outbox/index.js';
-import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
+import { generateDeviceKey, type Body, type DeviceKey } from '../../proto/index.js';
 import { BENCH_DEVICE } from './bodies.js';
 
 let key: DeviceKey | undefined;
@@ -25,4 +25,28 @@ export function sealedRecords(outbox: Outbox): number {
   }
   const inSegments = outbox.database.prepare('SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM segments').pluck().get() as number;
   return inSegments + state.acked_seq;
+}
+
+/**
+ * The outbox's raw append rate for given bodies: `n` appends (cycling through `bodies`) in bursts of 1000
+ * with Promise.all, sealed at the end; records/s committed and sealed. The baseline of every input path.
+ */
+export async function outboxAppendRate(dir: string, name: string, bodies: Body[], n: number): Promise<number> {
+  if (bodies.length === 0) throw new Error(`outboxAppendRate ${name}: no bodies to append`);
+  const outbox = await openBenchOutbox(dir, name);
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i += 1000) {
+      const burst: Promise<unknown>[] = [];
+      for (let j = i; j < Math.min(n, i + 1000); j++) burst.push(outbox.append(bodies[j % bodies.length]));
+      await Promise.all(burst);
+    }
+    outbox.sealIfDue(true);
+    const ms = performance.now() - t0;
+    const sealed = sealedRecords(outbox);
+    if (sealed !== n) throw new Error(`outboxAppendRate ${name}: ${sealed} of ${n} records committed and sealed`);
+    return (n * 1000) / ms;
+  } finally {
+    outbox.close();
+  }
 }

@@ -6,6 +6,8 @@ export interface Section {
   bench: string;
   rows: Row[];
   seconds: number;
+  /** 1-minute load average when the benchmark started and when it ended (other work on the machine shows here). */
+  load?: [number, number];
   error?: string;
 }
 
@@ -33,7 +35,8 @@ export function renderTable(sections: Section[]): string {
   const breaks = new Set<number>();
   for (const section of sections) {
     breaks.add(lines.length);
-    lines.push([`[${section.bench}] ${section.error ? `FAILED: ${section.error}` : `${section.seconds.toFixed(1)} s`}`]);
+    const load = section.load ? `, load ${section.load[0].toFixed(2)} -> ${section.load[1].toFixed(2)}` : '';
+    lines.push([`[${section.bench}] ${section.error ? `FAILED: ${section.error}` : `${section.seconds.toFixed(1)} s${load}`}`]);
     for (const r of section.rows) {
       lines.push([
         r.name, formatNumber(r.figure), r.unit,

@@ -1,0 +1,32 @@
+// A real Agent in the benchmark's process, configured as an operator would (agentConfigSchema), with a
+// fresh in-memory key, a silent logger and its outbox in the benchmark's directory.
+import { join } from 'node:path';
+import { Agent, createLogger } from '../../agent/index.js';
+import { agentConfigSchema } from '../../config/index.js';
+import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
+
+export interface BenchAgentOptions {
+  dir: string;
+  deviceId: string;
+  key?: DeviceKey;
+  /** Broker to ship to; leave out for an offline recorder (uplink disabled). */
+  mqtt?: { url: string; protocol: 4 | 5 };
+  maxInFlight?: number;
+  seal?: { max_records?: number; max_age_ms?: number };
+  sources?: Record<string, unknown>;
+}
+
+export async function startBenchAgent(o: BenchAgentOptions): Promise<Agent> {
+  const key = o.key ?? (await generateDeviceKey());
+  const config = agentConfigSchema.parse({
+    device_id: o.deviceId,
+    key_file: join(o.dir, `${o.deviceId}.key-unused`),
+    outbox: { path: join(o.dir, `${o.deviceId}.outbox.db`) },
+    seal: o.seal ?? {},
+    mqtt: o.mqtt ? { url: o.mqtt.url, protocol_version: o.mqtt.protocol } : {},
+    uplink: o.mqtt ? { max_in_flight: o.maxInFlight ?? 16, backoff_initial_ms: 50 } : { enabled: false },
+    sources: o.sources ?? {},
+    log: { level: 'silent' },
+  });
+  return Agent.start(config, { key, logger: createLogger('silent') });
+}
