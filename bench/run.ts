@@ -18,6 +18,7 @@ const BENCHES: Record<string, { what: string; load: () => Promise<{ run: BenchFn
   ingest: { what: 'hub ingest alone (verify + store) on pre-built sealed segments, no MQTT', load: () => import('./ingest.bench.js') },
   e2e: { what: 'records/s from capture to hub commit and ack, hub in its own process, aedes and Mosquitto', load: () => import('./e2e.bench.js') },
   'ack-latency': { what: 'ack latency at a steady 1,000 records/s, hub in its own process on aedes', load: () => import('./ack-latency.bench.js') },
+  sim: { what: 'a matrix run through real agents to a hub, and covering-array rows vs the known minimum', load: () => import('./sim.bench.js') },
 };
 
 const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME]] [--json]
