@@ -144,6 +144,8 @@ export class Agent {
     await this.uplink?.stop();
     await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
     this.outbox.close();
+    // The registry's collectors reach the whole agent (outbox, pipeline, window): let it all go.
+    this.metrics.registry.clear();
     this.log.info({ device: this.config.device_id }, 'agent stopped');
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Agent } from '../agent/index.js';
 import { generateDeviceKey, type DeviceKey } from '../proto/index.js';
 import { conditionsBody } from './lib/bodies.js';
-import { startBenchAgent } from './lib/bench-agent.js';
+import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
 import { registerDevices, startHubProcess, type HubProcess } from './lib/hub-process.js';
 import { rawRoundTrips } from './lib/mqtt-raw.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
@@ -84,7 +84,7 @@ async function measure(ctx: BenchContext, hub: HubProcess, deviceId: string, key
     const c = agent.uplink!.counters;
     return { ack, captureToAck, segments: c.segmentsSent - before.segmentsSent, bytes: c.bytesSent - before.bytesSent, achieved };
   } finally {
-    await agent.stop();
+    await stopBenchAgent(agent);
   }
 }
 

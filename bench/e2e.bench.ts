@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import type { Agent } from '../agent/index.js';
 import { generateDeviceKey, type DeviceKey } from '../proto/index.js';
 import { conditionsBody } from './lib/bodies.js';
-import { startBenchAgent } from './lib/bench-agent.js';
+import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
 import { processCpuMs } from './lib/children.js';
 import { registerDevices, startHubProcess, type HubBroker, type HubProcess } from './lib/hub-process.js';
 import { mosquittoTarget } from './lib/mosquitto.js';
@@ -71,7 +71,7 @@ async function e2eRun(ctx: BenchContext, hub: HubProcess, deviceId: string, key:
       rate: perSecond(n, ms), ms, captureMs, agentCpu, hubCpu, segments: c.segmentsSent - before.segmentsSent, bytes: c.bytesSent - before.bytesSent, resends: c.resends - before.resends,
     };
   } finally {
-    await agent.stop();
+    await stopBenchAgent(agent);
   }
 }
 
@@ -89,7 +89,7 @@ async function captureOnly(ctx: BenchContext, deviceId: string, n: number): Prom
     agent.outbox.sealIfDue(true);
     return { rate: perSecond(n, performance.now() - t0), cpuUs: (cpuMs(process.cpuUsage(cpu0)) * 1000) / n };
   } finally {
-    await agent.stop();
+    await stopBenchAgent(agent);
   }
 }
 

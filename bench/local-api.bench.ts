@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Agent } from '../agent/index.js';
 import { LocalApiClient } from '../agent/local-api-client/index.js';
 import { schema, type Body, type Conditions } from '../proto/index.js';
-import { startBenchAgent } from './lib/bench-agent.js';
+import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
 import { outboxAppendRate } from './lib/bench-outbox.js';
 import { conditionsBody } from './lib/bodies.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
@@ -95,7 +95,7 @@ async function measure(ctx: BenchContext, style: Style, n: number, name: string)
     if (committed !== n) throw new Error(`${name}: ${committed} of ${n} messages committed as records`);
     return perSecond(n, ms);
   } finally {
-    await agent.stop();
+    await stopBenchAgent(agent);
   }
 }
 

@@ -9,7 +9,7 @@ import { createNmeaHandler } from '../agent/sources/serial/nmea/nmea-handler.js'
 import type { ProtocolHandler } from '../agent/sources/serial/protocol.js';
 import { serialSourceSchema } from '../config/index.js';
 import type { Body } from '../proto/index.js';
-import { startBenchAgent } from './lib/bench-agent.js';
+import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
 import { outboxAppendRate } from './lib/bench-outbox.js';
 import { startHelper } from './lib/children.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
@@ -75,12 +75,12 @@ async function ptyRate(ctx: BenchContext, kind: Kind, stream: Buffer, expected: 
     while (source.counters()[MESSAGES[kind]] < expected && performance.now() < deadline) await sleep(2);
     const ms = performance.now() - t0;
     await writer.stop();
-    await agent.stop();
+    await stopBenchAgent(agent);
     const c = source.counters();
     if (c[MESSAGES[kind]] !== expected) throw new Error(`${name}: decoded ${c[MESSAGES[kind]]} of ${expected} messages in 120 s: ${JSON.stringify(c)}`);
     return { rate: perSecond(expected, ms), records: c.records, dropped: c.backlog_dropped };
   } finally {
-    await agent.stop();
+    await stopBenchAgent(agent);
     await pty.stop();
   }
 }

@@ -24,7 +24,11 @@ export class BoundaryWindow {
   private lastRecordedMs = -Infinity;
   private lastBoundaryMs = -Infinity;
 
-  constructor(private readonly windowMs: number, private readonly recordIntervalMs: number) {}
+  /**
+   * `maxSamples` bounds memory whatever the input rate: at 60k conditions/s a 10 s window would
+   * otherwise hold 600k bodies. Past it the oldest samples leave the window early.
+   */
+  constructor(private readonly windowMs: number, private readonly recordIntervalMs: number, private readonly maxSamples = 20_000) {}
 
   /**
    * Takes a conditions sample; says whether to record it and at which priority: critical inside an
@@ -79,7 +83,7 @@ export class BoundaryWindow {
 
   private trim(nowMs: number): void {
     const cutoff = nowMs - this.windowMs;
-    let drop = 0;
+    let drop = Math.max(0, this.samples.length - this.maxSamples);
     while (drop < this.samples.length && this.samples[drop].atMs < cutoff) drop++;
     if (drop > 0) this.samples = this.samples.slice(drop);
   }

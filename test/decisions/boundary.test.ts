@@ -23,6 +23,12 @@ describe('BoundaryWindow (pure)', () => {
     expect(w.boundary(760).toAppend).toEqual([]);
   });
 
+  it('holds at most maxSamples, whatever the input rate', () => {
+    const w = new BoundaryWindow(10_000, 0, 100);
+    for (let t = 0; t < 1000; t++) w.offer({ body: cond(t), atMs: t, timeUnixNs: 0n, monoNs: 0n });
+    expect(w.size).toBe(100);
+  });
+
   it('drops samples older than the window', () => {
     const w = new BoundaryWindow(1000, 0);
     for (let t = 0; t <= 5000; t += 100) w.offer({ body: cond(t), atMs: t, timeUnixNs: 0n, monoNs: 0n });
