@@ -20,6 +20,8 @@ export interface BoundaryPlan {
 
 export class BoundaryWindow {
   private samples: WindowSample[] = [];
+  /** Samples before this index have left the window; compacted now and then, never on every sample. */
+  private head = 0;
   private criticalUntilMs = -Infinity;
   private lastRecordedMs = -Infinity;
   private lastBoundaryMs = -Infinity;
@@ -64,7 +66,8 @@ export class BoundaryWindow {
     const toAppend: WindowSample[] = [];
     let first = Infinity;
     let last = -Infinity;
-    for (const s of this.samples) {
+    for (let i = this.head; i < this.samples.length; i++) {
+      const s = this.samples[i];
       if (s.atMs > atMs) continue;
       if (s.seq === undefined) {
         toAppend.push(s);
@@ -78,13 +81,18 @@ export class BoundaryWindow {
   }
 
   get size(): number {
-    return this.samples.length;
+    return this.samples.length - this.head;
   }
 
   private trim(nowMs: number): void {
     const cutoff = nowMs - this.windowMs;
-    let drop = Math.max(0, this.samples.length - this.maxSamples);
-    while (drop < this.samples.length && this.samples[drop].atMs < cutoff) drop++;
-    if (drop > 0) this.samples = this.samples.slice(drop);
+    let head = Math.max(this.head, this.samples.length - this.maxSamples);
+    while (head < this.samples.length && this.samples[head].atMs < cutoff) head++;
+    this.head = head;
+    // Copy the survivors only once the dead part is large: amortised O(1) per sample.
+    if (head > 1024 && head * 2 > this.samples.length) {
+      this.samples = this.samples.slice(head);
+      this.head = 0;
+    }
   }
 }
