@@ -2,9 +2,8 @@
 // and evicts under quota with a Gap record. A record is committed before its append() resolves.
 import { EventEmitter } from 'node:events';
 import {
-  createSeal, decodeRecord, decodeSeal, encodeBody, encodeRecord, encodeRecordWithBody, encodeSeal,
-  recordsFragment, recordsOfFragment, sealFragment, sha256, GENESIS_HASH,
-  type Body, type DeviceKey, type EncodedBody,
+  createSeal, decodeRecord, decodeSeal, encodeBody, encodeSeal, framedSize, recordSize, recordsOfFragment,
+  sealFragment, sha256, writeFramedRecord, GENESIS_HASH, type Body, type DeviceKey, type EncodedBody, type RecordFields,
 } from '../../proto/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openOutboxDatabase, type OutboxDatabase } from './database.js';
@@ -74,7 +73,10 @@ interface Waiting {
 }
 
 interface Encoded {
-  bytes: Uint8Array;
+  /** The record framed as a Segment.records entry: what the chunk stores. */
+  framed: Uint8Array;
+  /** Length of the record's own bytes (the end of `framed`). */
+  size: number;
   hash: Uint8Array;
 }
 
@@ -119,7 +121,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private lastCheckpointMs = 0;
-  /** Records of the current transaction not yet written as a chunk. */
+  /** Framed records of the current transaction not yet written as a chunk. */
   private chunk: Uint8Array[] = [];
   private chunkFirst = 0;
   private readonly stmt;
@@ -382,8 +384,8 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
         : new OutboxError('OUTBOX_FULL', `${this.path}: outbox quota of ${this.quota} bytes is full of unsent critical records; retry once the hub acknowledges`, true);
     }
     for (const range of evicted) {
-      const bytes = encodeRecord({ deviceId: this.deviceId, seq: s.head_seq + 1, timeUnixNs: this.clock.wallNs(), monoNs: this.clock.monoNs(), prevHash: s.head_hash }, this.gapBody(range));
-      this.insert(s, { bytes, hash: sha256(bytes) }, Priority.CRITICAL, true, sealed);
+      const fields = { deviceId: this.deviceId, seq: s.head_seq + 1, timeUnixNs: this.clock.wallNs(), monoNs: this.clock.monoNs(), prevHash: s.head_hash };
+      this.insert(s, encodeFramed([fields], [encodeBody(this.gapBody(range))])[0], Priority.CRITICAL, true, sealed);
     }
     if (s.head_seq > s.sealed_through && s.open_since_ms !== null && this.clock.nowMs() - s.open_since_ms >= this.sealAgeMs) {
       sealed.push(this.sealOpen(s));
@@ -395,32 +397,37 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
 
   /** Encodes the accepted records of a batch in seq order from the current head; returns their bytes. */
   private encodeAll(batch: Waiting[], accepted: boolean[], out: Encoded[], s: State): number {
+    const fields: RecordFields[] = [];
+    const bodies: EncodedBody[] = [];
     let seq = s.head_seq;
-    let prev = s.head_hash;
-    let total = 0;
     for (let i = 0; i < batch.length; i++) {
       if (!accepted[i]) continue;
       const w = batch[i];
-      const bytes = encodeRecordWithBody({ deviceId: this.deviceId, seq: ++seq, timeUnixNs: w.timeUnixNs, monoNs: w.monoNs, prevHash: prev }, w.body);
-      prev = sha256(bytes);
-      out[i] = { bytes, hash: prev };
-      total += bytes.length;
+      fields.push({ deviceId: this.deviceId, seq: ++seq, timeUnixNs: w.timeUnixNs, monoNs: w.monoNs, prevHash: s.head_hash });
+      bodies.push(w.body);
+    }
+    const encoded = encodeFramed(fields, bodies);
+    let total = 0;
+    for (let i = 0, k = 0; i < batch.length; i++) {
+      if (!accepted[i]) continue;
+      out[i] = encoded[k++];
+      total += out[i].size;
     }
     return total;
   }
 
-  private insert(s: State, { bytes, hash }: Encoded, priority: Priority, sealNow: boolean, sealed: SealedSegment[]): Appended {
+  private insert(s: State, { framed, size, hash }: Encoded, priority: Priority, sealNow: boolean, sealed: SealedSegment[]): Appended {
     // A segment never mixes critical with evictable records: sealing open bulk records in with a critical
     // one would make them never evictable, until a quota full of bulk refuses every bulk append (OUTBOX_FULL).
     const critical = priority === Priority.CRITICAL;
     if (s.head_seq > s.sealed_through && critical !== (s.open_priority === Priority.CRITICAL)) sealed.push(this.sealOpen(s));
     const seq = s.head_seq + 1;
     if (this.chunk.length === 0) this.chunkFirst = seq;
-    this.chunk.push(bytes);
+    this.chunk.push(framed);
     s.head_seq = seq;
     s.head_hash = hash;
-    s.bytes_total += bytes.length;
-    s.open_bytes += bytes.length;
+    s.bytes_total += size;
+    s.open_bytes += size;
     if (priority > s.open_priority) s.open_priority = priority;
     if (s.open_since_ms === null) s.open_since_ms = this.clock.nowMs();
     if (sealNow || seq - s.sealed_through >= this.sealMax) sealed.push(this.sealOpen(s));
@@ -429,7 +436,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
 
   private writeChunk(): void {
     if (this.chunk.length === 0) return;
-    this.stmt.insertChunk.run(this.chunkFirst, this.chunkFirst + this.chunk.length - 1, recordsFragment(this.chunk));
+    this.stmt.insertChunk.run(this.chunkFirst, this.chunkFirst + this.chunk.length - 1, joinFramed(this.chunk));
     this.chunk = [];
   }
 
@@ -483,4 +490,39 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     }, wait);
     this.sealTimer.unref();
   }
+}
+
+/**
+ * Encodes records chained one after another (each prev_hash the SHA-256 of the record before; the
+ * first keeps the prevHash given) into one buffer, each framed as a Segment.records entry, hashing
+ * every record in place: one allocation for the batch, and the chunk to store is a slice of it.
+ */
+function encodeFramed(fields: RecordFields[], bodies: EncodedBody[]): Encoded[] {
+  const sizes = fields.map((f, i) => recordSize(f, bodies[i]));
+  const buffer = Buffer.allocUnsafe(sizes.reduce((sum, size) => sum + framedSize(size), 0));
+  const out: Encoded[] = new Array(fields.length);
+  let at = 0;
+  let prev = fields.length ? fields[0].prevHash : GENESIS_HASH;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    f.prevHash = prev;
+    const start = writeFramedRecord(buffer, at, f, bodies[i], sizes[i]);
+    const end = start + sizes[i];
+    prev = sha256(buffer.subarray(start, end));
+    out[i] = { framed: buffer.subarray(at, end), size: sizes[i], hash: prev };
+    at = end;
+  }
+  return out;
+}
+
+/** The framed records of a chunk as one fragment; no copy when they sit side by side in one buffer. */
+function joinFramed(parts: Uint8Array[]): Uint8Array {
+  const first = parts[0];
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i];
+    if (p.buffer !== first.buffer || p.byteOffset !== end) return Buffer.concat(parts);
+    end += p.length;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
 }
