@@ -106,20 +106,25 @@ export class Agent {
   }
 
   /** Records one body (never thinned); resolves once it is committed to the outbox. */
-  async capture(body: Body, options?: Omit<CaptureOptions, 'mayThin'>): Promise<Appended> {
-    return (await this.offer(body, { ...options, mayThin: false }))!;
+  capture(body: Body, options?: Omit<CaptureOptions, 'mayThin'>): Promise<Appended> {
+    return this.offer(body, { ...options, mayThin: false }) as Promise<Appended>;
   }
 
   /** What sources call: like capture(), but high-rate conditions may be kept in the boundary window only. */
-  async offer(body: Body, options?: CaptureOptions): Promise<Appended | undefined> {
+  offer(body: Body, options?: CaptureOptions): Promise<Appended | undefined> {
+    let captured: Promise<Appended | undefined>;
     try {
-      const appended = await this.pipeline.capture(body, options);
+      captured = this.pipeline.capture(body, options);
+    } catch (err) {
+      captured = Promise.reject(err);
+    }
+    return captured.then((appended) => {
       if (appended) this.metrics.captured.inc();
       return appended;
-    } catch (err) {
+    }, (err: unknown) => {
       this.metrics.captureFailed.inc({ code: err instanceof OutboxError ? err.code : 'INVALID' });
       throw err;
-    }
+    });
   }
 
   /** Evaluates go/no-go now and records the Decision; undefined when no criteria are configured. */

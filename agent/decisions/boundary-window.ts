@@ -3,7 +3,11 @@
 import type { Body } from '../../proto/index.js';
 
 export interface WindowSample {
-  body: Body;
+  /**
+   * Kept only while the sample is unrecorded: one being recorded drops it, so a window of thousands
+   * of recorded samples holds their times and seqs, not their bodies (less heap, less GC work).
+   */
+  body?: Body;
   atMs: number;
   timeUnixNs: bigint;
   monoNs: bigint;
@@ -11,9 +15,12 @@ export interface WindowSample {
   seq?: number;
 }
 
+/** A sample nobody recorded yet: it still has its body. */
+export type UnrecordedSample = WindowSample & { body: Body };
+
 export interface BoundaryPlan {
   /** Samples from the window not yet recorded: append them now, as critical. */
-  toAppend: WindowSample[];
+  toAppend: UnrecordedSample[];
   /** Seqs already recorded inside the window: raise their segments to critical. */
   toPromote?: { firstSeq: number; lastSeq: number };
 }
@@ -45,6 +52,10 @@ export class BoundaryWindow {
     if (decision !== 'skip') {
       this.lastRecordedMs = sample.atMs;
       sample.seq = 0; // being recorded: its seq arrives with recorded()
+      // The caller appends the body it holds; the window keeps only time and seq from here on.
+      sample.body = undefined;
+      sample.timeUnixNs = 0n;
+      sample.monoNs = 0n;
     }
     return decision;
   }
@@ -63,14 +74,14 @@ export class BoundaryWindow {
     this.trim(atMs);
     this.lastBoundaryMs = atMs;
     this.criticalUntilMs = Math.max(this.criticalUntilMs, atMs + this.windowMs);
-    const toAppend: WindowSample[] = [];
+    const toAppend: UnrecordedSample[] = [];
     let first = Infinity;
     let last = -Infinity;
     for (let i = this.head; i < this.samples.length; i++) {
       const s = this.samples[i];
       if (s.atMs > atMs) continue;
       if (s.seq === undefined) {
-        toAppend.push(s);
+        toAppend.push(s as UnrecordedSample); // never recorded, so it kept its body
         s.seq = -1; // claimed: appended by the caller, never twice
       } else if (s.seq > 0) {
         first = Math.min(first, s.seq);

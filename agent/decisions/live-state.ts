@@ -18,7 +18,14 @@ export class LiveState {
 
   set(name: string, value: number | null | undefined, atMs: number): void {
     if (value === null || value === undefined || !Number.isFinite(value)) return;
-    this.values.set(name, { value, atMs });
+    // Updated in place: at thousands of records/s a fresh object per signal is GC work for nothing.
+    const seen = this.values.get(name);
+    if (seen) {
+      seen.value = value;
+      seen.atMs = atMs;
+    } else {
+      this.values.set(name, { value, atMs });
+    }
   }
 
   /** A signal's value if it was seen within maxAgeMs of nowMs. */
@@ -28,7 +35,7 @@ export class LiveState {
   }
 
   snapshot(): Record<string, SignalValue> {
-    return Object.fromEntries(this.values);
+    return Object.fromEntries([...this.values].map(([name, v]) => [name, { ...v }]));
   }
 
   private fromConditions(c: Extract<Body, { conditions: unknown }>['conditions'], at: number): void {
@@ -44,8 +51,10 @@ export class LiveState {
       this.set('glare', c.lighting.glare, at);
     }
     if (c.vibration) {
-      const axes = [c.vibration.rmsX, c.vibration.rmsY, c.vibration.rmsZ].filter((v): v is number => typeof v === 'number');
-      if (axes.length) this.set('vibration_rms', Math.max(...axes), at);
+      const { rmsX, rmsY, rmsZ } = c.vibration;
+      if (typeof rmsX === 'number' || typeof rmsY === 'number' || typeof rmsZ === 'number') {
+        this.set('vibration_rms', Math.max(rmsX ?? -Infinity, rmsY ?? -Infinity, rmsZ ?? -Infinity), at);
+      }
       this.set('vibration_clipping', (c.vibration.clipX ?? 0) + (c.vibration.clipY ?? 0) + (c.vibration.clipZ ?? 0), at);
     }
     if (c.occlusion) this.set('occlusion_fraction', c.occlusion.fraction, at);

@@ -64,21 +64,28 @@ export class CapturePipeline {
    * Records one body. Conditions pass through the boundary window (and may be kept in memory only,
    * when a high-rate input is thinned); a handover or a no-go decision opens a boundary.
    */
-  async capture(body: Body, options: CaptureOptions & { mayThin: false }): Promise<Appended>;
-  async capture(body: Body, options?: CaptureOptions): Promise<Appended | undefined>;
-  async capture(body: Body, options: CaptureOptions = {}): Promise<Appended | undefined> {
+  capture(body: Body, options: CaptureOptions & { mayThin: false }): Promise<Appended>;
+  capture(body: Body, options?: CaptureOptions): Promise<Appended | undefined>;
+  capture(body: Body, options: CaptureOptions = {}): Promise<Appended | undefined> {
+    // Not async: bulk conditions are the hot path, and each async frame costs a promise and a tick.
     const atMs = this.clock.nowMs();
-    this.live.update(body, atMs);
+    if (this.criteria) this.live.update(body, atMs); // only criteria read live signals
     const timeUnixNs = options.timeUnixNs ?? this.clock.wallNs();
     const monoNs = options.monoNs ?? this.clock.monoNs();
     if ('conditions' in body) {
       const sample: WindowSample = { body, atMs, timeUnixNs, monoNs };
       const decision = this.window.offer(sample, options.mayThin ?? true);
-      if (decision === 'skip') return undefined;
-      const appended = await this.outbox.append(body, { timeUnixNs, monoNs, priority: decision === 'critical' ? Priority.CRITICAL : Priority.BULK });
-      if (this.window.recorded(sample, appended.seq)) this.outbox.promote(appended.seq, appended.seq);
-      return appended;
+      if (decision === 'skip') return Promise.resolve(undefined);
+      return this.outbox.append(body, { timeUnixNs, monoNs, priority: decision === 'critical' ? Priority.CRITICAL : Priority.BULK })
+        .then((appended) => {
+          if (this.window.recorded(sample, appended.seq)) this.outbox.promote(appended.seq, appended.seq);
+          return appended;
+        });
     }
+    return this.captureEvent(body, atMs, timeUnixNs, monoNs);
+  }
+
+  private async captureEvent(body: Body, atMs: number, timeUnixNs: bigint, monoNs: bigint): Promise<Appended> {
     const appended = await this.outbox.append(body, { timeUnixNs, monoNs });
     const noGo = 'decision' in body && body.decision.verdict === Verdict.NO_GO;
     if ('handover' in body || noGo) await this.boundary(atMs);
