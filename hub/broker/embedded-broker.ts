@@ -13,7 +13,8 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(options: { host?: string; port?: number } = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
   const broker = await Aedes.createBroker();
-  const server: Server = createServer(broker.handle);
+  // noDelay: the broker forwards acks and small critical segments at once, not after a delayed ACK.
+  const server: Server = createServer({ noDelay: true }, broker.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(new Error(err.code === 'EADDRINUSE'

@@ -27,6 +27,8 @@ export async function connectHubLink(o: HubLinkOptions): Promise<HubLink> {
     o.onMessage(packet.topic, payload, () => done());
   };
   client.on('connect', () => {
+    // Acks are small and latency is what an agent waits on: no Nagle delay on the hub's socket.
+    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
     client.subscribe([subscription('seg', group), subscription('state', group)], { qos: 1 }, (err) => {
       if (err) o.onEvent('error', `subscribe failed: ${err.message}`);
     });
