@@ -1,8 +1,8 @@
-// Child process for the memory benchmark: appends N records (optionally acking as it goes) or, as the
-// baseline, only opens better-sqlite3; samples its own RSS and prints one JSON line on stdout.
+// Child process for the memory benchmark: captures N records through a whole Agent or appends them to
+// an Outbox (optionally acking as it goes), or, as the baseline, only opens better-sqlite3; prints its RSS.
 import { join } from 'node:path';
 
-interface Args { mode: 'bare' | 'append'; dir: string; name: string; records: number; ackEvery: number }
+interface Args { mode: 'bare' | 'append' | 'agent'; dir: string; name: string; records: number; ackEvery: number }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 let peak = 0;
@@ -25,25 +25,43 @@ if (args.mode === 'bare') {
   db.close();
   done({ final, records: 0 });
 } else {
-  const { openBenchOutbox } = await import('./lib/bench-outbox.js');
+  // 'append': the outbox alone. 'agent': a whole Agent (capture pipeline, boundary window, metrics,
+  // uplink offline) as `fieldproof agent` runs it, fed through Agent.capture.
   const { conditionsBody } = await import('./lib/bodies.js');
-  const outbox = await openBenchOutbox(args.dir, args.name);
+  let outbox: import('../agent/index.js').Outbox;
+  let capture: (i: number) => Promise<unknown>;
+  let stop: () => Promise<void>;
+  if (args.mode === 'agent') {
+    const { startBenchAgent, stopBenchAgent } = await import('./lib/bench-agent.js');
+    const agent = await startBenchAgent({ dir: args.dir, deviceId: args.name });
+    outbox = agent.outbox;
+    capture = (i) => agent.capture(conditionsBody(i));
+    stop = () => stopBenchAgent(agent);
+  } else {
+    const { openBenchOutbox } = await import('./lib/bench-outbox.js');
+    const box = await openBenchOutbox(args.dir, args.name);
+    outbox = box;
+    capture = (i) => box.append(conditionsBody(i));
+    stop = async () => box.close();
+  }
+  const first = outbox.headSeq();
   let acked = 0;
   for (let i = 0; i < args.records; i += 1000) {
     const burst: Promise<unknown>[] = [];
-    for (let j = i; j < Math.min(args.records, i + 1000); j++) burst.push(outbox.append(conditionsBody(j)));
+    for (let j = i; j < Math.min(args.records, i + 1000); j++) burst.push(capture(j));
     await Promise.all(burst);
     sample();
     if (args.ackEvery && i + 1000 - acked >= args.ackEvery) {
       // What the uplink does on a hub ack: free every sealed segment through the acknowledged seq.
       outbox.sealIfDue(true);
-      acked = outbox.ack(outbox.headSeq()).ackedSeq;
+      outbox.ack(outbox.headSeq());
+      acked = i + 1000;
     }
   }
   outbox.sealIfDue(true);
   const final = sample();
-  const records = outbox.headSeq();
-  outbox.close();
+  const records = outbox.headSeq() - first;
+  await stop();
   done({ final, records });
 }
 

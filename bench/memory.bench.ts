@@ -1,5 +1,5 @@
-// Memory: peak and final RSS of a child process appending 1M Conditions records (with and without
-// acks as it goes), beside a child that only opened better-sqlite3 under the same loader, same run.
+// Memory: peak and final RSS of a child process capturing 1M Conditions records through a whole Agent, and
+// through the Outbox alone (with and without acks), beside a child that only opened better-sqlite3, same run.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ const ACK_EVERY = 50_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
-interface ChildArgs { mode: 'bare' | 'append'; dir: string; name: string; records: number; ackEvery: number }
+interface ChildArgs { mode: 'bare' | 'append' | 'agent'; dir: string; name: string; records: number; ackEvery: number }
 interface ChildResult { peakRss: number; finalRss: number; heapTotal: number; external: number; records: number; seconds: number }
 
 /** Runs child-rss in a fresh node process: `node --import tsx child-rss.ts`, or `node child-rss.js` when transpiled. */
@@ -35,28 +35,26 @@ function child(command: string[], args: ChildArgs): Promise<ChildResult> {
 export async function run(ctx: BenchContext): Promise<Row[]> {
   const records = ctx.quick ? 200_000 : 1_000_000;
   const n = `${records / 1e6}M`;
-  const loaders: { label: string; command: string[]; production: boolean }[] = [
-    // How the agent runs in production: plain JavaScript on bare node.
-    { label: 'node, transpiled JS', command: [transpileTree(root, join(here, 'child-rss.ts'), join(ctx.dir, 'js'))], production: true },
-    // How `npm run bench` runs TypeScript; tsx itself costs tens of MB.
-    { label: 'node --import tsx', command: ['--import', 'tsx', join(here, 'child-rss.ts')], production: false },
-  ];
+  // How the agent runs in production: plain JavaScript on bare node (tsx alone would add tens of MB).
+  const command = [transpileTree(root, join(here, 'child-rss.ts'), join(ctx.dir, 'js'))];
+  const bare = await child(command, { mode: 'bare', dir: ctx.dir, name: 'bare', records: 0, ackEvery: 0 });
+  const base: Baseline = { name: 'bare node, only opened better-sqlite3', figure: bare.finalRss / MB, unit: 'MB' };
   const rows: Row[] = [];
-  for (const loader of loaders) {
-    const tag = loader.production ? 'js' : 'tsx';
-    const bare = await child(loader.command, { mode: 'bare', dir: ctx.dir, name: `bare-${tag}`, records: 0, ackEvery: 0 });
-    const kept = await child(loader.command, { mode: 'append', dir: ctx.dir, name: `kept-${tag}`, records, ackEvery: 0 });
-    const acked = await child(loader.command, { mode: 'append', dir: ctx.dir, name: `acked-${tag}`, records, ackEvery: ACK_EVERY });
-    ctx.log(`${loader.label}: bare ${mb(bare.finalRss)} MB; no ack peak ${mb(kept.peakRss)} MB; ack every ${ACK_EVERY / 1000}k peak ${mb(acked.peakRss)} MB`);
-    const base: Baseline = { name: `${loader.label}: bare, only opened better-sqlite3`, figure: bare.finalRss / MB, unit: 'MB' };
-    const target = loader.production ? { target: TARGET } : {};
-    const note = (r: ChildResult) => `${r.records} records appended in ${r.seconds.toFixed(1)} s (${Math.round(r.records / r.seconds / 1000)}k/s); at the end V8 heap ${mb(r.heapTotal)} MB, external ${mb(r.external)} MB`
-      + (loader.production ? '' : '; tsx is not how the agent runs, so no target');
+  const subjects = [
+    { mode: 'agent', what: 'Agent.capture (whole agent, uplink offline)', verb: 'captured', target: true },
+    { mode: 'append', what: 'Outbox.append alone', verb: 'appended', target: false },
+  ] as const;
+  for (const s of subjects) {
+    const kept = await child(command, { mode: s.mode, dir: ctx.dir, name: `${s.mode}-kept`, records, ackEvery: 0 });
+    const acked = await child(command, { mode: s.mode, dir: ctx.dir, name: `${s.mode}-acked`, records, ackEvery: ACK_EVERY });
+    ctx.log(`${s.what}: bare ${mb(bare.finalRss)} MB; no ack peak ${mb(kept.peakRss)} MB; ack every ${ACK_EVERY / 1000}k peak ${mb(acked.peakRss)} MB`);
+    const target = s.target ? { target: TARGET } : {};
+    const note = (r: ChildResult) => `${r.records} records ${s.verb} in ${r.seconds.toFixed(1)} s (${Math.round(r.records / r.seconds / 1000)}k/s); at the end V8 heap ${mb(r.heapTotal)} MB, external ${mb(r.external)} MB`;
     rows.push(
-      row(`peak RSS, ${n} appended, no ack (${loader.label})`, kept.peakRss / MB, 'MB', base, { ...target, note: note(kept) }),
-      row(`final RSS, ${n} appended, no ack (${loader.label})`, kept.finalRss / MB, 'MB', base),
-      row(`peak RSS, ${n} appended, ack every ${ACK_EVERY / 1000}k (${loader.label})`, acked.peakRss / MB, 'MB', base, { ...target, note: note(acked) }),
-      row(`final RSS, ${n} appended, ack every ${ACK_EVERY / 1000}k (${loader.label})`, acked.finalRss / MB, 'MB', base),
+      row(`peak RSS, ${n} via ${s.what}, no ack`, kept.peakRss / MB, 'MB', base, { ...target, note: note(kept) }),
+      row(`final RSS, ${n} via ${s.what}, no ack`, kept.finalRss / MB, 'MB', base),
+      row(`peak RSS, ${n} via ${s.what}, ack every ${ACK_EVERY / 1000}k`, acked.peakRss / MB, 'MB', base, { ...target, note: note(acked) }),
+      row(`final RSS, ${n} via ${s.what}, ack every ${ACK_EVERY / 1000}k`, acked.finalRss / MB, 'MB', base),
     );
   }
   return rows;

@@ -3,70 +3,88 @@
 import type { Body } from '../../proto/index.js';
 
 export interface WindowSample {
-  /**
-   * Kept only while the sample is unrecorded: one being recorded drops it, so a window of thousands
-   * of recorded samples holds their times and seqs, not their bodies (less heap, less GC work).
-   */
-  body?: Body;
+  body: Body;
   atMs: number;
   timeUnixNs: bigint;
   monoNs: bigint;
-  /** Seq it was recorded as, if it was recorded. */
-  seq?: number;
+  /** Set by offer() when the sample is to be recorded: where recorded() notes its seq. */
+  slot?: number;
 }
-
-/** A sample nobody recorded yet: it still has its body. */
-export type UnrecordedSample = WindowSample & { body: Body };
 
 export interface BoundaryPlan {
   /** Samples from the window not yet recorded: append them now, as critical. */
-  toAppend: UnrecordedSample[];
+  toAppend: WindowSample[];
   /** Seqs already recorded inside the window: raise their segments to critical. */
   toPromote?: { firstSeq: number; lastSeq: number };
 }
 
+// A slot's seq: NaN while unrecorded (the sample is held), 0 while being recorded, -1 once claimed.
+const UNRECORDED = NaN;
+const RECORDING = 0;
+const CLAIMED = -1;
+
+/**
+ * A ring of the last samples: times and seqs in typed arrays, and a reference only to the samples
+ * nobody recorded (the thinned ones, whose bodies a boundary still needs). At capture rates every
+ * sample is recorded, so the window holds no objects at all: nothing for the old generation to churn.
+ */
 export class BoundaryWindow {
-  private samples: WindowSample[] = [];
-  /** Samples before this index have left the window; compacted now and then, never on every sample. */
-  private head = 0;
+  private readonly capacity: number;
+  private readonly times: Float64Array;
+  private readonly seqs: Float64Array;
+  private readonly held: (WindowSample | undefined)[];
+  /** Absolute index of the oldest sample in the window, and of the next one to arrive. */
+  private first = 0;
+  private next = 0;
   private criticalUntilMs = -Infinity;
   private lastRecordedMs = -Infinity;
   private lastBoundaryMs = -Infinity;
 
   /**
    * `maxSamples` bounds memory whatever the input rate: at 60k conditions/s a 10 s window would
-   * otherwise hold 600k bodies. Past it the oldest samples leave the window early.
+   * otherwise hold 600k samples. Past it the oldest samples leave the window early.
    */
-  constructor(private readonly windowMs: number, private readonly recordIntervalMs: number, private readonly maxSamples = 20_000) {}
+  constructor(private readonly windowMs: number, private readonly recordIntervalMs: number, maxSamples = 20_000) {
+    this.capacity = Math.max(1, maxSamples);
+    this.times = new Float64Array(this.capacity);
+    this.seqs = new Float64Array(this.capacity);
+    this.held = new Array<WindowSample | undefined>(this.capacity).fill(undefined);
+  }
 
   /**
    * Takes a conditions sample; says whether to record it and at which priority: critical inside an
    * open boundary window, otherwise bulk at most once per record interval, otherwise not at all.
    */
   offer(sample: WindowSample, mayThin = true): 'critical' | 'bulk' | 'skip' {
-    this.samples.push(sample);
     this.trim(sample.atMs);
+    if (this.next - this.first === this.capacity) this.dropOldest();
+    const index = this.next++;
+    const slot = index % this.capacity;
+    this.times[slot] = sample.atMs;
     let decision: 'critical' | 'bulk' | 'skip' = 'skip';
     if (sample.atMs <= this.criticalUntilMs) decision = 'critical';
     else if (!mayThin || sample.atMs - this.lastRecordedMs >= this.recordIntervalMs) decision = 'bulk';
-    if (decision !== 'skip') {
+    if (decision === 'skip') {
+      this.seqs[slot] = UNRECORDED;
+      this.held[slot] = sample;
+    } else {
+      // The caller appends the body it holds; the window keeps only the time and, soon, the seq.
       this.lastRecordedMs = sample.atMs;
-      sample.seq = 0; // being recorded: its seq arrives with recorded()
-      // The caller appends the body it holds; the window keeps only time and seq from here on.
-      sample.body = undefined;
-      sample.timeUnixNs = 0n;
-      sample.monoNs = 0n;
+      this.seqs[slot] = RECORDING;
+      this.held[slot] = undefined;
+      sample.slot = index;
     }
     return decision;
   }
 
   /**
-   * Notes the seq a sample was recorded as (after its append resolved). True when a boundary passed
-   * while it was being written and it lies in that boundary's window: the caller promotes it too.
+   * Notes the seq a sample was recorded as (after its append resolved), by the slot offer() gave it.
+   * True when a boundary passed while it was being written and it lies in that boundary's window: the
+   * caller promotes it too. Takes numbers, not the sample, so the caller need not keep the body alive.
    */
-  recorded(sample: WindowSample, seq: number): boolean {
-    sample.seq = seq;
-    return sample.atMs <= this.lastBoundaryMs && sample.atMs >= this.lastBoundaryMs - this.windowMs;
+  recorded(slot: number | undefined, atMs: number, seq: number): boolean {
+    if (slot !== undefined && slot >= this.first) this.seqs[slot % this.capacity] = seq;
+    return atMs <= this.lastBoundaryMs && atMs >= this.lastBoundaryMs - this.windowMs;
   }
 
   /** A handover or no-go at `atMs`: opens the window after it and returns what to do with the one before. */
@@ -74,36 +92,37 @@ export class BoundaryWindow {
     this.trim(atMs);
     this.lastBoundaryMs = atMs;
     this.criticalUntilMs = Math.max(this.criticalUntilMs, atMs + this.windowMs);
-    const toAppend: UnrecordedSample[] = [];
+    const toAppend: WindowSample[] = [];
     let first = Infinity;
     let last = -Infinity;
-    for (let i = this.head; i < this.samples.length; i++) {
-      const s = this.samples[i];
-      if (s.atMs > atMs) continue;
-      if (s.seq === undefined) {
-        toAppend.push(s as UnrecordedSample); // never recorded, so it kept its body
-        s.seq = -1; // claimed: appended by the caller, never twice
-      } else if (s.seq > 0) {
-        first = Math.min(first, s.seq);
-        last = Math.max(last, s.seq);
+    for (let i = this.first; i < this.next; i++) {
+      const slot = i % this.capacity;
+      if (this.times[slot] > atMs) continue;
+      const seq = this.seqs[slot];
+      const sample = this.held[slot];
+      if (Number.isNaN(seq) && sample) {
+        toAppend.push(sample);
+        this.seqs[slot] = CLAIMED; // appended by the caller, never twice
+        this.held[slot] = undefined;
+      } else if (seq > 0) {
+        first = Math.min(first, seq);
+        last = Math.max(last, seq);
       }
     }
     return { toAppend, toPromote: first <= last ? { firstSeq: first, lastSeq: last } : undefined };
   }
 
   get size(): number {
-    return this.samples.length - this.head;
+    return this.next - this.first;
   }
 
   private trim(nowMs: number): void {
     const cutoff = nowMs - this.windowMs;
-    let head = Math.max(this.head, this.samples.length - this.maxSamples);
-    while (head < this.samples.length && this.samples[head].atMs < cutoff) head++;
-    this.head = head;
-    // Copy the survivors only once the dead part is large: amortised O(1) per sample.
-    if (head > 1024 && head * 2 > this.samples.length) {
-      this.samples = this.samples.slice(head);
-      this.head = 0;
-    }
+    while (this.first < this.next && this.times[this.first % this.capacity] < cutoff) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    this.held[this.first % this.capacity] = undefined;
+    this.first++;
   }
 }

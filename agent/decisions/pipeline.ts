@@ -76,9 +76,11 @@ export class CapturePipeline {
       const sample: WindowSample = { body, atMs, timeUnixNs, monoNs };
       const decision = this.window.offer(sample, options.mayThin ?? true);
       if (decision === 'skip') return Promise.resolve(undefined);
+      // The closure keeps the slot, not the sample: the body is garbage once the outbox has encoded it.
+      const slot = sample.slot;
       return this.outbox.append(body, { timeUnixNs, monoNs, priority: decision === 'critical' ? Priority.CRITICAL : Priority.BULK })
         .then((appended) => {
-          if (this.window.recorded(sample, appended.seq)) this.outbox.promote(appended.seq, appended.seq);
+          if (this.window.recorded(slot, atMs, appended.seq)) this.outbox.promote(appended.seq, appended.seq);
           return appended;
         });
     }

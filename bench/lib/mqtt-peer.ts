@@ -13,6 +13,8 @@ const client = await mqtt.connectAsync(url, {
   clean: true,
   reconnectPeriod: 0,
 });
+// Nagle off, as on the agent's and the hub's sockets (see mqtt-raw.ts).
+(client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
 await client.subscribeAsync(topic, { qos: 1 });
 
 let expected = Infinity;

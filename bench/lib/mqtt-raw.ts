@@ -27,8 +27,15 @@ async function startPeer(b: RawBroker, mode: 'count' | 'echo', subscribe: string
   return peer;
 }
 
-function connect(b: RawBroker, label: string): Promise<MqttClient> {
-  return mqtt.connectAsync(b.url, { protocolVersion: b.protocol, clientId: `fpbench-${label}-${process.pid}-${randomBytes(3).toString('hex')}`, clean: true, reconnectPeriod: 0 });
+/** A raw client with Nagle off, like the agent's and the hub's sockets, so the baselines compare like with like. */
+async function connect(b: RawBroker, label: string): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(b.url, { protocolVersion: b.protocol, clientId: `fpbench-${label}-${process.pid}-${randomBytes(3).toString('hex')}`, clean: true, reconnectPeriod: 0 });
+  noDelay(client);
+  return client;
+}
+
+function noDelay(client: MqttClient): void {
+  (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
 }
 
 export interface PublishRate {
