@@ -13,7 +13,10 @@ type Msg = { [field: string]: any }; // eslint-disable-line @typescript-eslint/n
 export function encodeConditions(c: Conditions): Uint8Array | undefined {
   const m = c as Msg;
   if (hasUnknowns(m)) return undefined;
+  illFormed = false;
   const size = conditionsSize(m);
+  // protobufjs writes a lone surrogate as its own 3 bytes where Buffer writes U+FFFD: leave those to it.
+  if (illFormed) return undefined;
   out = Buffer.allocUnsafe(size);
   at = 0;
   writeConditions(m);
@@ -26,6 +29,7 @@ export function encodeConditions(c: Conditions): Uint8Array | undefined {
 const EMPTY = Buffer.alloc(0);
 let out: Buffer = EMPTY;
 let at = 0;
+let illFormed = false;
 
 function set(v: unknown): boolean {
   return v !== null && v !== undefined;
@@ -129,7 +133,12 @@ function int32Size(n: number): number {
 
 /** Byte length in UTF-8: a loop for the usual ASCII names, Buffer.byteLength otherwise. */
 function utf8Length(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) {
+      if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) illFormed = true;
+      return Buffer.byteLength(s, 'utf8');
+    }
+  }
   return s.length;
 }
 

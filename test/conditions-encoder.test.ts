@@ -107,6 +107,14 @@ describe('encodeConditions', () => {
     }
   });
 
+  it('leaves strings with lone surrogates to protobufjs (it writes them as their own bytes, Buffer as U+FFFD)', () => {
+    for (const text of ['a\uD800b', '\uDC00', `${'x'.repeat(50)}\uD83D`]) {
+      const message = { sourceId: text, measurements: [{ name: text }] };
+      expect(encodeConditions(message)).toBeUndefined();
+      expect(Buffer.from(encodeBody({ conditions: message }).bytes)).toEqual(Buffer.from(schema.Conditions.encode(message).finish()));
+    }
+  });
+
   it('leaves messages carrying unknown fields to protobufjs, which keeps them', () => {
     // Field 99 (varint 7) is not in the schema: a newer sender's field, kept through a decode.
     const withUnknown = Buffer.concat([Buffer.from(schema.Conditions.encode({ sourceId: 'new' }).finish()), Buffer.from([0x98, 0x06, 0x07])]);
