@@ -1,12 +1,8 @@
 // Ack latency at a steady 1,000 records/s: first publish of a segment to the hub's ack that frees it (the uplink's
 // own measure), hub in its own process on aedes; beside a raw mqtt.js QoS 1 round trip of the same size, same broker.
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import type { Agent } from '../agent/index.js';
-import { generateDeviceKey, type DeviceKey } from '../proto/index.js';
 import { conditionsBody } from './lib/bodies.js';
-import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
-import { registerDevices, startHubProcess, type HubProcess } from './lib/hub-process.js';
+import { allAcked, startBenchHub, withHubAgent, type BenchDevice } from './lib/bench-hub.js';
+import type { HubProcess } from './lib/hub-process.js';
 import { rawRoundTrips } from './lib/mqtt-raw.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
 import { latencies, type Latencies } from './lib/stats.js';
@@ -24,28 +20,8 @@ const VARIANTS: Variant[] = [
 
 interface Measured { ack: number[]; captureToAck: number[]; segments: number; bytes: number; achieved: number }
 
-/** Waits until the agent's outbox has nothing unacknowledged up to its head. */
-function allAcked(agent: Agent, timeoutMs: number): Promise<void> {
-  const head = agent.outbox.headSeq();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (agent.outbox.ackedSeq() < head) return;
-      agent.uplink!.off('acked', check);
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      agent.uplink!.off('acked', check);
-      reject(new Error(`${agent.config.device_id}: acked through ${agent.outbox.ackedSeq()} of ${head} after ${timeoutMs} ms`));
-    }, timeoutMs);
-    agent.uplink!.on('acked', check);
-    check();
-  });
-}
-
-async function measure(ctx: BenchContext, hub: HubProcess, deviceId: string, key: DeviceKey, v: Variant, seconds: number): Promise<Measured> {
-  const agent = await startBenchAgent({ dir: ctx.dir, deviceId, key, mqtt: { url: hub.url, protocol: hub.protocol }, maxInFlight: 32, seal: v.seal });
-  try {
+function measure(ctx: BenchContext, hub: HubProcess, device: BenchDevice, v: Variant, seconds: number): Promise<Measured> {
+  return withHubAgent(ctx.dir, hub, device, { maxInFlight: 32, seal: v.seal }, async (agent) => {
     for (let i = 0; i < 100; i++) await agent.capture(conditionsBody(i));
     agent.outbox.sealIfDue(true);
     await allAcked(agent, 30_000); // connected, hub subscribed
@@ -83,23 +59,17 @@ async function measure(ctx: BenchContext, hub: HubProcess, deviceId: string, key
     agent.uplink!.off('acked', onAcked);
     const c = agent.uplink!.counters;
     return { ack, captureToAck, segments: c.segmentsSent - before.segmentsSent, bytes: c.bytesSent - before.bytesSent, achieved };
-  } finally {
-    await stopBenchAgent(agent);
-  }
+  });
 }
 
 export async function run(ctx: BenchContext): Promise<Row[]> {
   const seconds = ctx.quick ? 3 : 20;
-  const tag = randomBytes(3).toString('hex');
-  const devices = await Promise.all(VARIANTS.map(async (_, i) => ({ deviceId: `uav-bench-ack-${tag}-${i}`, key: await generateDeviceKey() })));
-  const storePath = join(ctx.dir, 'hub-ack.db');
-  await registerDevices(storePath, devices);
-  const hub = await startHubProcess(ctx.dir, `bench-hub-ack-${tag}`, storePath, { kind: 'aedes' });
+  const { devices, hub } = await startBenchHub(ctx.dir, 'ack', VARIANTS.length, { kind: 'aedes' });
   const rows: Row[] = [];
   try {
     for (let i = 0; i < VARIANTS.length; i++) {
       const v = VARIANTS[i];
-      const m = await measure(ctx, hub, devices[i].deviceId, devices[i].key, v, seconds);
+      const m = await measure(ctx, hub, devices[i], v, seconds);
       const size = Math.round(m.bytes / Math.max(1, m.segments));
       const rtt = latencies(await rawRoundTrips({ url: hub.url, protocol: hub.protocol, sharedGroup: '' }, size, ctx.quick ? 30 : 100, 10));
       const ack = latencies(m.ack);

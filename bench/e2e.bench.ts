@@ -1,14 +1,12 @@
 // End to end: Conditions records/s from capture to committed at the hub and acknowledged back at the agent,
 // hub in its own process, on aedes and on Mosquitto; beside raw mqtt.js QoS 1 of the same segment bytes, same broker.
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Agent } from '../agent/index.js';
-import { generateDeviceKey, type DeviceKey } from '../proto/index.js';
 import { conditionsBody } from './lib/bodies.js';
 import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
+import { allAcked, startBenchHub, withHubAgent, type BenchDevice } from './lib/bench-hub.js';
 import { processCpuMs } from './lib/children.js';
-import { registerDevices, startHubProcess, type HubBroker, type HubProcess } from './lib/hub-process.js';
+import type { HubBroker, HubProcess } from './lib/hub-process.js';
 import { mosquittoTarget } from './lib/mosquitto.js';
 import { rawPublishRates, type RawBroker } from './lib/mqtt-raw.js';
 import { row, type BenchContext, type Row } from './lib/rows.js';
@@ -37,28 +35,13 @@ async function captureUntilAcked(agent: Agent, n: number, offset: number, timeou
   }
   agent.outbox.sealIfDue(true);
   const captureMs = performance.now() - t0;
-  const head = agent.outbox.headSeq();
-  await new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (agent.outbox.ackedSeq() < head) return;
-      agent.uplink!.off('acked', check);
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      agent.uplink!.off('acked', check);
-      reject(new Error(`${agent.config.device_id}: acked through ${agent.outbox.ackedSeq()} of ${head} after ${timeoutMs} ms (uplink ${JSON.stringify(agent.uplink!.counters)})`));
-    }, timeoutMs);
-    agent.uplink!.on('acked', check);
-    check();
-  });
+  await allAcked(agent, timeoutMs);
   return { ms: performance.now() - t0, captureMs };
 }
 
-async function e2eRun(ctx: BenchContext, hub: HubProcess, deviceId: string, key: DeviceKey, n: number): Promise<E2eRun> {
+function e2eRun(ctx: BenchContext, hub: HubProcess, device: BenchDevice, n: number): Promise<E2eRun> {
   const warmUp = ctx.quick ? 2000 : 5000;
-  const agent = await startBenchAgent({ dir: ctx.dir, deviceId, key, mqtt: { url: hub.url, protocol: hub.protocol }, maxInFlight: WINDOW });
-  try {
+  return withHubAgent(ctx.dir, hub, device, { maxInFlight: WINDOW }, async (agent) => {
     await captureUntilAcked(agent, warmUp, 0, 60_000); // connects, JIT, and proves the hub subscribed
     const before = { ...agent.uplink!.counters };
     const cpu0 = { agent: process.cpuUsage(), hub: processCpuMs(hub.helper.proc.pid!) };
@@ -70,9 +53,7 @@ async function e2eRun(ctx: BenchContext, hub: HubProcess, deviceId: string, key:
     return {
       rate: perSecond(n, ms), ms, captureMs, agentCpu, hubCpu, segments: c.segmentsSent - before.segmentsSent, bytes: c.bytesSent - before.bytesSent, resends: c.resends - before.resends,
     };
-  } finally {
-    await stopBenchAgent(agent);
-  }
+  });
 }
 
 /** Agent.capture alone (uplink off, nothing else running): what the agent's capture path does without the network. */
@@ -106,11 +87,7 @@ async function forgetStates(url: string, protocol: 4 | 5, deviceIds: string[]): 
 interface RawMessages extends Array<Uint8Array> { records: number }
 
 async function brokerRows(ctx: BenchContext, label: string, broker: HubBroker, n: number, runs: number, payloads: RawMessages): Promise<Row[]> {
-  const tag = randomBytes(3).toString('hex');
-  const devices = await Promise.all(Array.from({ length: runs }, async (_, r) => ({ deviceId: `uav-bench-e2e-${tag}-${r}`, key: await generateDeviceKey() })));
-  const storePath = join(ctx.dir, `hub-${tag}.db`);
-  await registerDevices(storePath, devices);
-  const hub = await startHubProcess(ctx.dir, `bench-hub-${tag}`, storePath, broker);
+  const { tag, devices, hub } = await startBenchHub(ctx.dir, 'e2e', runs, broker);
   const raw: RawBroker = { url: hub.url, protocol: hub.protocol, sharedGroup: broker.kind === 'external' ? `${SHARED_GROUP}raw` : '' };
   const e2e: E2eRun[] = [];
   const transport: number[] = [];
@@ -120,7 +97,7 @@ async function brokerRows(ctx: BenchContext, label: string, broker: HubBroker, n
   try {
     // Rounds interleave figure and baseline, so a noisy neighbour slows both alike.
     for (let r = 0; r < runs; r++) {
-      e2e.push(await e2eRun(ctx, hub, devices[r].deviceId, devices[r].key, n));
+      e2e.push(await e2eRun(ctx, hub, devices[r], n));
       const [pass] = await rawPublishRates(raw, payloads, WINDOW, 1);
       if (pass.messages !== payloads.length) throw new Error(`raw transport: ${pass.messages} of ${payloads.length} messages arrived`);
       transport.push(perSecond(recordsPerPass, pass.ms));

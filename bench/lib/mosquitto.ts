@@ -47,8 +47,9 @@ async function startPrivate(dir: string): Promise<MosquittoTarget | { skip: stri
   const data = join(dir, 'mosquitto');
   mkdirSync(data, { recursive: true });
   const conf = join(data, 'mosquitto.conf');
-  // As the system broker is set up (persistence on, defaults otherwise), on a loopback port of its own.
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${data}/\n`);
+  // As the system broker is set up (persistence on), on a loopback port of its own, with Nagle off as the
+  // README recommends for a broker in front of fieldproof hubs (the agent and hub sockets already set it).
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${data}/\nset_tcp_nodelay true\n`);
   const helper = startHelper('private mosquitto', binary, ['-c', conf]);
   for (let i = 0; i < 100 && !(await tcpReachable('127.0.0.1', port, 200)); i++) await sleep(50);
   if (!(await tcpReachable('127.0.0.1', port))) throw new Error(`private mosquitto did not listen on ${port}: ${helper.output()}`);

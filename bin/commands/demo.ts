@@ -2,6 +2,7 @@
 // Runs until Ctrl-C or --duration; prints a live status line and a summary (--json for machines).
 import type { Command } from 'commander';
 import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
+import { watchStopSignals } from '../run-until-signal.js';
 
 export function registerDemo(program: Command): void {
   program.command('demo')
@@ -17,21 +18,12 @@ export function registerDemo(program: Command): void {
       const agents = positive('--agents', opts.agents);
       const rate = positive('--rate', opts.rate);
       const tty = process.stderr.isTTY;
-      let stop: () => void = () => {};
-      const stopSignal = new Promise<void>((resolve) => { stop = resolve; });
-      let stoppingAt: number | undefined;
-      const onSignal = () => {
-        // One Ctrl-C can arrive twice (relayed by npx/tsx); a deliberate second press aborts.
-        if (stoppingAt !== undefined) {
-          if (Date.now() - stoppingAt > 2000) process.exit(130);
-          return;
-        }
-        stoppingAt = Date.now();
-        process.stderr.write('\nstopping: draining outboxes to the hub (Ctrl-C again to abort)\n');
-        stop();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const stopSignal = new Promise<void>((resolve) => {
+        watchStopSignals(() => {
+          process.stderr.write('\nstopping: draining outboxes to the hub (Ctrl-C again to abort)\n');
+          resolve();
+        });
+      });
       if (!opts.json) process.stderr.write(`fieldproof demo: ${agents} agents x ${rate} records/s${durationS ? ` for ${durationS}s` : ' until Ctrl-C'}\n`);
       const { runDemo } = await import('../demo/run-demo.js');
       const summary = await runDemo({

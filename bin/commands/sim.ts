@@ -8,6 +8,7 @@ import type { Scenario } from '../../config/scenario-config.js';
 import type { HubReader, MatrixHub, RunSummary } from '../../simulator/matrix/index.js';
 import type { SimTarget } from '../../simulator/run/index.js';
 import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
+import { watchStopSignals, type StopSignals } from '../run-until-signal.js';
 import { registerReplayCommands } from './sim-replay.js';
 
 interface HubOpts { hub?: string; store?: string; protocolVersion: 4 | 5; embedded?: boolean }
@@ -259,25 +260,8 @@ function libraryPath(arg: string, libraryDir: string, what: string): string {
 }
 
 /** Ctrl-C stops after the current samples and drains; a second one (after 2 s) aborts. */
-function stopOnSignal(): { stopped: () => boolean; dispose(): void } {
-  let at: number | undefined;
-  const onSignal = () => {
-    if (at !== undefined) {
-      if (Date.now() - at > 2000) process.exit(130);
-      return;
-    }
-    at = Date.now();
-    process.stderr.write('\nstopping: finishing the rows running now and draining to the hub (Ctrl-C again to abort)\n');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    stopped: () => at !== undefined,
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
+function stopOnSignal(): StopSignals {
+  return watchStopSignals(() => process.stderr.write('\nstopping: finishing the rows running now and draining to the hub (Ctrl-C again to abort)\n'));
 }
 
 function integer(name: string) {

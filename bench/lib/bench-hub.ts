@@ -1,0 +1,59 @@
+// A hub for the delivery benchmarks: fresh device keys registered in a new store, the hub in its own process,
+// agents in this process shipping to it around a measurement, and the wait until the hub has acked everything.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Agent } from '../../agent/index.js';
+import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
+import { startBenchAgent, stopBenchAgent, type BenchAgentOptions } from './bench-agent.js';
+import { registerDevices, startHubProcess, type HubBroker, type HubProcess } from './hub-process.js';
+
+export interface BenchDevice { deviceId: string; key: DeviceKey }
+
+export interface BenchHub {
+  /** Random per hub, so runs against a shared broker or store do not meet. */
+  tag: string;
+  /** Registered in the hub's store: `uav-bench-<name>-<tag>-<i>`. */
+  devices: BenchDevice[];
+  hub: HubProcess;
+}
+
+/** Registers `count` new devices in `hub-<name>-<tag>.db` under `dir`, then starts the hub process on it. */
+export async function startBenchHub(dir: string, name: string, count: number, broker: HubBroker): Promise<BenchHub> {
+  const tag = randomBytes(3).toString('hex');
+  const devices = await Promise.all(Array.from({ length: count }, async (_, i) => ({ deviceId: `uav-bench-${name}-${tag}-${i}`, key: await generateDeviceKey() })));
+  const storePath = join(dir, `hub-${name}-${tag}.db`);
+  await registerDevices(storePath, devices);
+  const hub = await startHubProcess(dir, `bench-hub-${name}-${tag}`, storePath, broker);
+  return { tag, devices, hub };
+}
+
+/** Runs `use` with an agent that ships to `hub` as `device`, and stops the agent after. */
+export async function withHubAgent<T>(
+  dir: string, hub: HubProcess, device: BenchDevice, options: Pick<BenchAgentOptions, 'maxInFlight' | 'seal'>, use: (agent: Agent) => Promise<T>,
+): Promise<T> {
+  const agent = await startBenchAgent({ dir, ...device, mqtt: { url: hub.url, protocol: hub.protocol }, ...options });
+  try {
+    return await use(agent);
+  } finally {
+    await stopBenchAgent(agent);
+  }
+}
+
+/** Waits until the agent's outbox has nothing unacknowledged up to its head. */
+export function allAcked(agent: Agent, timeoutMs: number): Promise<void> {
+  const head = agent.outbox.headSeq();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (agent.outbox.ackedSeq() < head) return;
+      agent.uplink!.off('acked', check);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      agent.uplink!.off('acked', check);
+      reject(new Error(`${agent.config.device_id}: acked through ${agent.outbox.ackedSeq()} of ${head} after ${timeoutMs} ms (uplink ${JSON.stringify(agent.uplink!.counters)})`));
+    }, timeoutMs);
+    agent.uplink!.on('acked', check);
+    check();
+  });
+}
