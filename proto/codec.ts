@@ -382,6 +382,8 @@ const TYPES: Record<BodyKind, { fromObject(o: Record<string, unknown>): object; 
   health: v1.Health as never, marker: v1.Marker as never, gap: v1.Gap as never, keyRotation: v1.KeyRotation as never,
 };
 
+const typeNames = new Map<unknown, BodyKind>(Object.entries(TYPES).map(([kind, type]) => [type, kind as BodyKind]));
+
 function normalizeKind(kind: string): BodyKind | undefined {
   const camel = kind.replace(/[_-]([a-z])/g, (_, c: string) => c.toUpperCase());
   return (BODY_KINDS as readonly string[]).includes(camel) ? (camel as BodyKind) : undefined;
@@ -391,10 +393,22 @@ function camelKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelKeys);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    out[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = key === 'tags' ? v : camelKeys(v);
-  }
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) out[camelKey(key)] = key === 'tags' ? object[key] : camelKeys(object[key]);
   return out;
+}
+
+// The same few dozen field names arrive again and again: convert each once (bounded, for hostile input).
+const camelCache = new Map<string, string>();
+function camelKey(key: string): string {
+  if (!key.includes('_')) return key;
+  let camel = camelCache.get(key);
+  if (camel === undefined) {
+    camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (camelCache.size >= 1024) camelCache.clear();
+    camelCache.set(key, camel);
+  }
+  return camel;
 }
 
 /**
@@ -403,47 +417,79 @@ function camelKeys(value: unknown): unknown {
  * So every given key must survive, and every given value must read back as itself.
  */
 function rejectUnknownKeys(kind: string, input: unknown, encoded: Uint8Array, type: (typeof TYPES)[BodyKind]): void {
-  const view = { defaults: true, arrays: true, objects: true, enums: String, longs: String, bytes: String };
-  const back = type.toObject(type.decode(encoded) as never, view);
-  // The same shape with every number zeroed: there, an enum field reads as its *_UNSPECIFIED name.
-  const probe = type.toObject(type.decode(type.encode(type.fromObject(zeroNumbers(input) as Record<string, unknown>) as never).finish()) as never, view);
-  const isEnum = (p: unknown) => typeof p === 'string' && /^[A-Z][A-Z0-9_]*$/.test(p);
-  const survives = (given: unknown, known: unknown, p: unknown): boolean => {
-    if (typeof given === 'number') {
-      if (isEnum(p)) return typeof known === 'string';
-      if (typeof known === 'number') return known === given || Math.fround(given) === known;
-      return typeof known === 'string' && known === String(given);
-    }
-    if (typeof given === 'string' && typeof known === 'number') {
-      const n = given.trim() === '' ? NaN : Number(given);
-      return n === known || Math.fround(n) === known;
-    }
-    return given === known;
-  };
-  const walk = (given: unknown, known: unknown, p: unknown, path: string): void => {
-    if (given === null || given === undefined) return;
-    if (Array.isArray(given)) {
-      if (Array.isArray(known)) given.forEach((g, i) => walk(g, known[i], (p as unknown[] | undefined)?.[i], `${path}[${i}]`));
-      return;
-    }
-    if (typeof given === 'object') {
-      if (known === null || typeof known !== 'object' || Array.isArray(known)) return; // a Long or bytes given as an object
-      for (const [key, value] of Object.entries(given)) {
-        if (value === null || value === undefined) continue;
-        const at = path ? `${path}.${key}` : key;
-        if (!(key in known)) throw new Error(`${kind}: unknown field "${at}"`);
-        if (key !== 'tags') walk(value, (known as Record<string, unknown>)[key], (p as Record<string, unknown> | undefined)?.[key], at);
-      }
-      return;
-    }
-    if (!survives(given, known, p)) throw new Error(`${kind}: invalid value for "${path}": ${JSON.stringify(given)}`);
-  };
-  walk(input, back, probe, '');
+  const back = type.toObject(type.decode(encoded) as never, FULL_VIEW);
+  walkGiven(kind, input, back, probeOf(type, input), '');
 }
 
-function zeroNumbers(value: unknown): unknown {
+const FULL_VIEW = { defaults: true, arrays: true, objects: true, enums: String, longs: String, bytes: String };
+
+// The probe depends only on the input's shape: memoized per shape, since a client
+// sends the same shape again and again. Bounded, so hostile input cannot grow it.
+const probes = new Map<string, unknown>();
+
+/** The input's shape (numbers 0, strings empty), read back: there, an enum field reads as its *_UNSPECIFIED name. */
+function probeOf(type: (typeof TYPES)[BodyKind], input: unknown): unknown {
+  const shape = shapeOf(input);
+  const key = `${typeNames.get(type)}:${JSON.stringify(shape)}`;
+  let probe = probes.get(key);
+  if (probe === undefined) {
+    probe = type.toObject(type.decode(type.encode(type.fromObject(shape as Record<string, unknown>) as never).finish()) as never, FULL_VIEW);
+    if (probes.size >= 256) probes.clear();
+    probes.set(key, probe);
+  }
+  return probe;
+}
+
+function isEnumName(p: unknown): boolean {
+  return typeof p === 'string' && /^[A-Z][A-Z0-9_]*$/.test(p);
+}
+
+function survives(given: unknown, known: unknown, p: unknown): boolean {
+  if (typeof given === 'number') {
+    if (isEnumName(p)) return typeof known === 'string';
+    if (typeof known === 'number') return known === given || Math.fround(given) === known;
+    return typeof known === 'string' && known === String(given);
+  }
+  if (typeof given === 'string' && typeof known === 'number') {
+    const n = given.trim() === '' ? NaN : Number(given);
+    return n === known || Math.fround(n) === known;
+  }
+  return given === known;
+}
+
+/** Every key given must exist in what was read back, and every value must read back as itself. */
+function walkGiven(kind: string, given: unknown, known: unknown, p: unknown, path: string): void {
+  if (given === null || given === undefined) return;
+  if (Array.isArray(given)) {
+    if (Array.isArray(known)) given.forEach((g, i) => walkGiven(kind, g, known[i], (p as unknown[] | undefined)?.[i], `${path}[${i}]`));
+    return;
+  }
+  if (typeof given === 'object') {
+    if (known === null || typeof known !== 'object' || Array.isArray(known)) return; // a Long or bytes given as an object
+    const object = given as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      const value = object[key];
+      if (value === null || value === undefined) continue;
+      const at = path ? `${path}.${key}` : key;
+      if (!(key in known)) throw new Error(`${kind}: unknown field "${at}"`);
+      if (key !== 'tags') walkGiven(kind, value, (known as Record<string, unknown>)[key], (p as Record<string, unknown> | undefined)?.[key], at);
+    }
+    return;
+  }
+  if (!survives(given, known, p)) throw new Error(`${kind}: invalid value for "${path}": ${JSON.stringify(given)}`);
+}
+
+/**
+ * The input's shape: every number 0, every string '', map values dropped. Enough for the probe (which
+ * fields are enums), and the same for every message a client sends, so the probe memo hits.
+ */
+function shapeOf(value: unknown): unknown {
   if (typeof value === 'number') return 0;
-  if (Array.isArray(value)) return value.map(zeroNumbers);
+  if (typeof value === 'string') return '';
+  if (Array.isArray(value)) return value.map(shapeOf);
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'tags' ? v : zeroNumbers(v)]));
+  const out: Record<string, unknown> = {};
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) out[key] = key === 'tags' ? {} : shapeOf(object[key]);
+  return out;
 }
