@@ -427,7 +427,7 @@ const FULL_VIEW = { defaults: true, arrays: true, objects: true, enums: String, 
 // sends the same shape again and again. Bounded, so hostile input cannot grow it.
 const probes = new Map<string, unknown>();
 
-/** The input's shape (numbers 0, strings empty), read back: there, an enum field reads as its *_UNSPECIFIED name. */
+/** The input's shape read back: there, an enum field reads as its *_UNSPECIFIED name. */
 function probeOf(type: (typeof TYPES)[BodyKind], input: unknown): unknown {
   const shape = shapeOf(input);
   const key = `${typeNames.get(type)}:${JSON.stringify(shape)}`;
@@ -446,7 +446,11 @@ function isEnumName(p: unknown): boolean {
 
 function survives(given: unknown, known: unknown, p: unknown): boolean {
   if (typeof given === 'number') {
-    if (isEnumName(p)) return typeof known === 'string';
+    // An enum number must be a defined value as given: protobufjs truncates 2.5 to 2 and wraps 2^32 to 0.
+    if (isEnumName(p)) {
+      return typeof known === 'string' && Number.isInteger(given) && given >= -(2 ** 31) && given < 2 ** 31
+        && (given === 0 || !known.endsWith('_UNSPECIFIED'));
+    }
     if (typeof known === 'number') return known === given || Math.fround(given) === known;
     return typeof known === 'string' && known === String(given);
   }
@@ -461,17 +465,29 @@ function survives(given: unknown, known: unknown, p: unknown): boolean {
 function walkGiven(kind: string, given: unknown, known: unknown, p: unknown, path: string): void {
   if (given === null || given === undefined) return;
   if (Array.isArray(given)) {
-    if (Array.isArray(known)) given.forEach((g, i) => walkGiven(kind, g, known[i], (p as unknown[] | undefined)?.[i], `${path}[${i}]`));
-    return;
+    if (Array.isArray(known)) {
+      given.forEach((g, i) => walkGiven(kind, g, known[i], (p as unknown[] | undefined)?.[i], `${path}[${i}]`));
+      return;
+    }
+    // A list is only a single value as the bytes of a bytes field; String(["a","b"]) would store "a,b".
+    if (typeof known === 'string' && given.every((b) => Number.isInteger(b) && b >= 0 && b <= 255) && Buffer.from(given).toString('base64') === known) return;
+    throw new Error(`${kind}: invalid value for "${path}": a list where the schema has a single value`);
   }
   if (typeof given === 'object') {
-    if (known === null || typeof known !== 'object' || Array.isArray(known)) return; // a Long or bytes given as an object
+    if (known === null || typeof known !== 'object' || Array.isArray(known)) {
+      // Only a 64-bit value ({low, high}) or bytes may come as an object; anything else would be stored as "[object Object]".
+      const o = given as { low?: unknown; high?: unknown };
+      if (typeof known === 'string' && typeof o.low === 'number' && typeof o.high === 'number') return;
+      if (typeof known === 'string' && given instanceof Uint8Array && Buffer.from(given).toString('base64') === known) return;
+      throw new Error(`${kind}: invalid value for "${path}": an object where the schema has a single value`);
+    }
     const object = given as Record<string, unknown>;
     for (const key of Object.keys(object)) {
       const value = object[key];
       if (value === null || value === undefined) continue;
       const at = path ? `${path}.${key}` : key;
-      if (!(key in known)) throw new Error(`${kind}: unknown field "${at}"`);
+      // Own keys only: `in` would let "constructor" or "toString" pass as fields through the prototype.
+      if (!Object.prototype.hasOwnProperty.call(known, key)) throw new Error(`${kind}: unknown field "${at}"`);
       if (key !== 'tags') walkGiven(kind, value, (known as Record<string, unknown>)[key], (p as Record<string, unknown> | undefined)?.[key], at);
     }
     return;
@@ -480,12 +496,13 @@ function walkGiven(kind: string, given: unknown, known: unknown, p: unknown, pat
 }
 
 /**
- * The input's shape: every number 0, every string '', map values dropped. Enough for the probe (which
+ * The input's shape: every number 0, every string '0000', map values dropped. Enough for the probe (which
  * fields are enums), and the same for every message a client sends, so the probe memo hits.
  */
 function shapeOf(value: unknown): unknown {
-  if (typeof value === 'number') return 0;
-  if (typeof value === 'string') return '';
+  if (typeof value === 'number' || typeof value === 'bigint') return 0;
+  // '0000' reads as zero to a 64-bit field and as valid base64 to a bytes field, and is no enum name.
+  if (typeof value === 'string') return '0000';
   if (Array.isArray(value)) return value.map(shapeOf);
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
   const out: Record<string, unknown> = {};

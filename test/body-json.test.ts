@@ -1,7 +1,7 @@
 // bodyFromJson: JSON typed by a user or API client becomes a record body; snake_case keys and enum names
 // are accepted, and anything the schema would silently drop (unknown fields, bad enum names) is refused by name.
 import { describe, expect, it } from 'vitest';
-import { bodyFromJson, decodeRecord, encodeRecord, recordToJson, GENESIS_HASH, type Body } from '../proto/index.js';
+import { bodyFromJson, decodeRecord, encodeBody, encodeRecord, fromBigInt, recordToJson, GENESIS_HASH, type Body } from '../proto/index.js';
 
 /** The body as it would be stored: encoded in a record, decoded, shown as JSON. */
 function stored(body: Body): Record<string, unknown> {
@@ -115,5 +115,41 @@ describe('bodyFromJson refuses', () => {
 
   it('a field that would lose its value to a type mismatch', () => {
     expect(() => bodyFromJson('decision', { criteria: [{ name: 'a', pass: 'false' }] })).toThrow(/criteria\[0\]\.pass.*"false"/);
+  });
+
+  it('an enum number that would be truncated or wrapped into another value', () => {
+    expect(() => bodyFromJson('marker', { severity: 2.5 })).toThrow(/marker: .*severity.*2\.5/);
+    expect(() => bodyFromJson('decision', { verdict: 4294967296 })).toThrow(/decision: .*verdict.*4294967296/);
+    expect(() => bodyFromJson('decision', { verdict: 2 ** 32 + 1 })).toThrow(/decision: .*verdict/);
+    expect(() => bodyFromJson('marker', { severity: 0 })).not.toThrow();
+    expect(() => bodyFromJson('marker', { severity: 'SEVERITY_UNSPECIFIED' })).not.toThrow();
+  });
+
+  it('a key that only exists on Object.prototype is an unknown field', () => {
+    expect(() => bodyFromJson('marker', { kind: 's', toString: { low: 2, high: 0 } })).toThrow('marker: unknown field "toString"');
+    expect(() => bodyFromJson('conditions', { weather: { constructor: 5 } })).toThrow('conditions: unknown field "weather.constructor"');
+  });
+
+  it('a list or an object where the schema has a single value', () => {
+    expect(() => bodyFromJson('marker', { kind: ['x', 'y'] })).toThrow('marker: invalid value for "kind": a list where the schema has a single value');
+    expect(() => bodyFromJson('marker', { kind: { a: 1 } })).toThrow('marker: invalid value for "kind": an object where the schema has a single value');
+    expect(() => bodyFromJson('conditions', { lighting: { lux: [5] } })).toThrow(/lighting\.lux.*a list/);
+  });
+
+  it('64-bit values as decimal strings in optional fields, and as {low, high}', () => {
+    expect(encodeBody(bodyFromJson('health', { mem_used_bytes: '1000', process_rss_bytes: '0', mem_total_bytes: '18446744073709551615' })).bytes)
+      .toEqual(encodeBody({ health: { memUsedBytes: 1000, processRssBytes: 0, memTotalBytes: fromBigInt(2n ** 64n - 1n) } }).bytes);
+    expect(() => bodyFromJson('health', { mem_used_bytes: 'x' })).toThrow(/health: .*memUsedBytes.*"x"/);
+    expect(() => bodyFromJson('handover', { requested_unix_ns: { low: 5, high: 0 } })).not.toThrow();
+  });
+
+  it('bytes as a list of byte values or as bytes, and the same shape with other values (memoized probe)', () => {
+    const a = bodyFromJson('decision', { criteria_hash: [1, 2, 3] }) as { decision: { criteriaHash: Uint8Array } };
+    expect(Buffer.from(a.decision.criteriaHash)).toEqual(Buffer.from([1, 2, 3]));
+    expect(() => bodyFromJson('decision', { criteria_hash: [1, 2, 300] })).toThrow(/criteriaHash.*a list/);
+    for (const precipitation of ['RAIN', 'SNOW', 3, 0]) {
+      expect(() => bodyFromJson('conditions', { weather: { precipitation, visibility_m: 100 } })).not.toThrow();
+    }
+    expect(() => bodyFromJson('conditions', { weather: { precipitation: 'FOGGY', visibility_m: 100 } })).toThrow(/precipitation.*"FOGGY"/);
   });
 });
