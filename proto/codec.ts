@@ -492,7 +492,7 @@ function walkGiven(kind: string, given: unknown, known: unknown, p: unknown, pat
     }
     return;
   }
-  if (!survives(given, known, p)) throw new Error(`${kind}: invalid value for "${path}": ${JSON.stringify(given)}`);
+  if (!survives(given, known, p)) throw new Error(`${kind}: invalid value for "${path}": ${typeof given === 'bigint' ? `${given}n` : JSON.stringify(given)}`);
 }
 
 /**
