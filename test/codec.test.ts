@@ -8,6 +8,7 @@ import {
   GENESIS_HASH, type Body, type BodyKind, type RecordFields,
 } from '../proto/index.js';
 import { SAMPLE_BODIES } from './helpers/bodies.js';
+import { seededRandom } from '../simulator/prng.js';
 
 const Long = protobuf.util.Long as unknown as { fromString(value: string, unsigned: boolean): number };
 const u64 = (value: bigint | number) => Long.fromString(String(value), true);
@@ -25,17 +26,8 @@ function referenceEncode(f: RecordFields, body: Body): Uint8Array {
   return schema.Record.encode(message as never).finish();
 }
 
-/** Deterministic PRNG (mulberry32), so a failing case can be reproduced from its index. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = prng(8032);
+// Seeded (the simulator's mulberry32), so a failing case can be reproduced from its index.
+const rand = seededRandom(8032);
 const randInt = (n: number) => Math.floor(rand() * n);
 const randBytes = (n: number) => Uint8Array.from({ length: n }, () => randInt(256));
 const randU64 = () => (BigInt(randInt(2 ** 32)) << 32n) | BigInt(randInt(2 ** 32));

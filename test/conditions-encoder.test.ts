@@ -5,20 +5,13 @@ import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { encodeBody, schema, type Conditions } from '../proto/index.js';
 import { encodeConditions } from '../proto/conditions-encoder.js';
+import { seededRandom } from '../simulator/prng.js';
 
 const root = protobuf.loadSync(fileURLToPath(new URL('../proto/fieldproof.proto', import.meta.url)));
 const conditionsType = root.lookupType('fieldproof.v1.Conditions');
 
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = prng(2026);
+// Seeded (the simulator's mulberry32), so a failing case can be reproduced from its index.
+const rand = seededRandom(2026);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 const FLOATS = [0, -0, 1, -1, 0.1, 1e-40, 3.4e38, 1e39, -273.15, NaN, Infinity, -Infinity, 47.397742, 12_000.5];
 const UINTS = [0, 1, 127, 128, 16_383, 16_384, 2 ** 21, 2 ** 28, 2 ** 32 - 1];
