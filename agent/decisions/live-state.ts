@@ -34,10 +34,6 @@ export class LiveState {
     return v && nowMs - v.atMs <= maxAgeMs ? v.value : undefined;
   }
 
-  snapshot(): Record<string, SignalValue> {
-    return Object.fromEntries([...this.values].map(([name, v]) => [name, { ...v }]));
-  }
-
   private fromConditions(c: Extract<Body, { conditions: unknown }>['conditions'], at: number): void {
     this.set('perception_confidence', c.perceptionConfidence, at);
     if (c.weather) {

@@ -141,14 +141,13 @@ async function summarize(hub: Hub, agents: Agent[], dir: string, started: number
     const head = a.outbox.headSeq();
     captured += head;
     stored += await hub.store.countRecords(id);
-    const atHub = (await hub.store.coverage(id)).segments;
+    const cov = await hub.store.coverage(id);
     const held = a.outbox.database.prepare('SELECT first_seq AS first, last_seq AS last FROM chunks ORDER BY first_seq').all() as SeqRange[];
-    undelivered += uncovered(held, atHub);
-    lost += uncovered([{ first: 1, last: head }], [...atHub, ...held]);
+    undelivered += uncovered(held, cov.segments);
+    lost += uncovered([{ first: 1, last: head }], [...cov.segments, ...held]);
     const report = await verifyStoredChain(hub.store, id);
     if (report.ok) verified += report.records;
     const state = await hub.store.deviceState(id);
-    const cov = await hub.store.coverage(id);
     gaps += unexplainedHoles(cov.segments, cov.gaps, state?.headSeq ?? 0).length;
   }
   return {
