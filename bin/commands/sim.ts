@@ -19,7 +19,9 @@ interface RunOpts extends HubOpts {
 interface MatrixOpts extends HubOpts { strength?: 2 | 3; full: boolean; dryRun: boolean; parallel: number; dir?: string; json: boolean }
 
 const simulator = () => import('../../simulator/index.js');
-const configs = async () => ({ ...(await import('../../config/scenario-config.js')), ...(await import('../../config/matrix-config.js')) });
+const configs = async () => ({
+  ...(await import('../../config/common.js')), ...(await import('../../config/scenario-config.js')), ...(await import('../../config/matrix-config.js')),
+});
 
 export function registerSim(program: Command): Command {
   const sim = program.command('sim')
@@ -121,23 +123,24 @@ async function matrixCommand(file: string, opts: MatrixOpts): Promise<number> {
 }
 
 async function runCommand(file: string, opts: RunOpts): Promise<number> {
-  const { loadScenarioFile, configLibraryDir } = await configs();
+  const { loadScenarioFile, configLibraryDir, idSchema } = await configs();
   const loaded = loadScenarioFile(libraryPath(file, configLibraryDir('scenarios'), 'scenario'));
   const scenario = { ...loaded, seed: opts.seed ?? loaded.seed, duration_s: opts.duration ?? loaded.duration_s };
   const via = new Set(opts.via.split(',').map((v) => v.trim()));
   for (const v of via) if (!['direct', 'local-api', 'serial'].includes(v)) throw new CliError(`--via: expected direct, local-api, serial or serial,local-api, got "${v}"`);
   if (via.has('direct') && via.size > 1) throw new CliError('--via direct runs its own agent: it does not combine with local-api or serial');
   if (!via.has('direct')) return driveRunningAgent(scenario, via, opts);
-  const { runScenario, summarizeRows, summaryText, decisionText, ProgressReporter } = await simulator();
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fieldproof-sim-'));
+  // checked (and the key read) before the temp folder and the hub exist: an error must not leave a broker listening
   if (opts.offline && (opts.hub || opts.embedded)) throw new CliError('--offline sends nothing: it does not combine with --hub or --embedded');
-  const hub: SimHub | undefined = opts.offline ? undefined : await openSimHub(opts, dir);
-  const proto = await import('../../proto/index.js');
-  const key = opts.key ? await proto.readDeviceKey(join(opts.key, 'device.key')) : await proto.generateDeviceKey();
-  // the key id keeps runs apart at a hub that holds earlier ones; the same --key gives the same id
-  if (opts.device !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(opts.device)) {
+  if (opts.device !== undefined && !idSchema.safeParse(opts.device).success) {
     throw new CliError(`--device: expected 1-64 letters, digits, ".", "_" or "-", got "${opts.device}"`);
   }
+  const { runScenario, summarizeRows, summaryText, decisionText, ProgressReporter } = await simulator();
+  const proto = await import('../../proto/index.js');
+  const key = opts.key ? await proto.readDeviceKey(join(opts.key, 'device.key')) : await proto.generateDeviceKey();
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fieldproof-sim-'));
+  const hub: SimHub | undefined = opts.offline ? undefined : await openSimHub(opts, dir);
+  // the key id keeps runs apart at a hub that holds earlier ones; the same --key gives the same id
   const deviceId = opts.device ?? `sim-${scenario.name.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 50)}-${key.keyId.slice(0, 6)}`;
   const progress = new ProgressReporter(1, scenario.duration_s, (t) => process.stderr.write(t), process.stderr.isTTY === true);
   const stop = stopOnSignal();
