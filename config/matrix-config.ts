@@ -78,7 +78,7 @@ export const matrixSchema = z.strictObject({
   dimensions: z.record(levelName, dimensionSchema).refine((d) => Object.keys(d).length > 0, { message: 'expected at least one dimension' }),
   constraints: z.array(z.record(z.string(), z.union([levelName, z.array(levelName).min(1)]))).default([]),
 }).transform((m, ctx) => {
-  const criteria = checkScenario({ ...m.base, keyframes: m.base.keyframes }, ctx, ['base']);
+  const criteria = checkScenario(m.base, ctx, ['base']);
   if (m.ramp_s >= m.base.duration_s) ctx.addIssue({ code: 'custom', path: ['ramp_s'], message: `must be less than base.duration_s (${m.base.duration_s})` });
   const dimensions: MatrixDimension[] = [];
   for (const [name, spec] of Object.entries(m.dimensions)) {

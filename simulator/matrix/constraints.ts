@@ -8,6 +8,13 @@ export type Forbidden = { param: number; levels: readonly number[] }[];
 export type PartialRow = readonly number[];
 export const FREE = -1;
 
+/** A row of n parameters with `values` at `params` and every other parameter free. */
+export function partialRow(n: number, params: readonly number[], values: readonly number[]): number[] {
+  const row = new Array<number>(n).fill(FREE);
+  params.forEach((p, i) => (row[p] = values[i]));
+  return row;
+}
+
 export class ConstraintSolver {
   private readonly memo = new Map<string, boolean>();
   /** Parameters that some constraint mentions: only they need a search. */

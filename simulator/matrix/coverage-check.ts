@@ -1,6 +1,6 @@
 // Checks an array by brute force: every allowed t-tuple of levels is in some row, and no row breaks a
 // constraint. What the tests hold the generator to, and the bound it is measured against. Pure.
-import { combinations, ConstraintSolver, FREE, levelTuples, type Forbidden } from './constraints.js';
+import { combinations, ConstraintSolver, FREE, levelTuples, partialRow, type Forbidden } from './constraints.js';
 
 export interface CoverageReport {
   /** Allowed t-tuples (over all parameter subsets) and how many no row covers. */
@@ -20,9 +20,7 @@ export function checkCoverage(levels: readonly number[], forbidden: readonly For
   for (const params of combinations(levels.length, k)) {
     const seen = new Set(rows.map((row) => params.map((p) => row[p]).join(',')));
     for (const values of levelTuples(levels, params)) {
-      const partial = new Array<number>(levels.length).fill(FREE);
-      params.forEach((p, i) => (partial[p] = values[i]));
-      if (!solver.allowed(partial)) continue;
+      if (!solver.allowed(partialRow(levels.length, params, values))) continue;
       report.tuples++;
       if (!seen.has(values.join(','))) report.missing.push({ params, values });
     }

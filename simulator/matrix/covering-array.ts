@@ -1,7 +1,7 @@
 // A t-way covering array under constraints by IPOG (Lei et al., 2007) with constraint checks (IPOG-C):
 // seeded tie-breaks, the smallest of several attempts, redundant rows removed. Pure; a seed fixes it.
 import { deriveSeed, seededRandom, type Random } from '../prng.js';
-import { combinations, ConstraintSolver, FREE, levelTuples, type Forbidden } from './constraints.js';
+import { combinations, ConstraintSolver, FREE, levelTuples, partialRow, type Forbidden } from './constraints.js';
 
 export interface CoveringOptions {
   /** t: 2 (pairwise) or 3; at most the number of parameters. */
@@ -35,8 +35,7 @@ function ipog(levels: readonly number[], t: number, solver: ConstraintSolver, ra
   // Start: every allowed combination of the first t parameters.
   const first = order.slice(0, t);
   for (const values of levelTuples(levels, first)) {
-    const row = new Array<number>(n).fill(FREE);
-    first.forEach((p, i) => (row[p] = values[i]));
+    const row = partialRow(n, first, values);
     if (solver.allowed(row)) rows.push(row);
   }
   for (let k = t; k < n; k++) {
@@ -75,8 +74,7 @@ function ipog(levels: readonly number[], t: number, solver: ConstraintSolver, ra
         row.splice(0, n, ...before);
       }
       if (!placed) {
-        const row = new Array<number>(n).fill(FREE);
-        tuple.params.forEach((q, i) => (row[q] = tuple.values[i]));
+        const row = partialRow(n, tuple.params, tuple.values);
         rows.push(row);
         uncovered.cover(row);
       }
@@ -139,7 +137,7 @@ class UncoveredTuples {
 
   isCovered(tuple: Tuple): boolean {
     const s = this.sets.find((x) => x.params.every((q, i) => q === tuple.params[i]))!;
-    return s.open[index(tuple.params, s.radix, toRow(tuple, this.levels.length))] === 0;
+    return s.open[index(tuple.params, s.radix, partialRow(this.levels.length, tuple.params, tuple.values))] === 0;
   }
 
   /** The open tuples now, in a fixed order. */
@@ -152,12 +150,6 @@ class UncoveredTuples {
     }
     return out;
   }
-}
-
-function toRow(tuple: Tuple, n: number): number[] {
-  const row = new Array<number>(n).fill(FREE);
-  tuple.params.forEach((q, i) => (row[q] = tuple.values[i]));
-  return row;
 }
 
 /** Mixed-radix index of the row's levels at params; -1 when one of them is free. */

@@ -47,7 +47,7 @@ export function planMatrix(m: MatrixConfig, o: PlanOptions = {}): MatrixPlan {
   const product = fullProduct(levels, forbidden);
   const strength = o.full ? 0 : o.strength ?? m.strength;
   const array = o.full ? product : coveringArray(levels, forbidden, { strength, seed: m.seed });
-  const width = String(array.length).length < 2 ? 2 : String(array.length).length;
+  const width = Math.max(2, String(array.length).length);
   const rows = array.map((values, i) => {
     const id = `r${String(i + 1).padStart(width, '0')}`;
     const chosen = m.dimensions.map((d, p) => d.levels[values[p]]);

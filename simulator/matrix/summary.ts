@@ -1,6 +1,6 @@
 // What a simulated run amounts to at the hub: per row, records committed by the agent, stored and
 // re-verified at the hub, the Boot record's provenance, and the decisions and handovers that emerged.
-import { decodeRecord, toNumber } from '../../proto/index.js';
+import { decodeRecord, schema, toNumber } from '../../proto/index.js';
 import type { RowResult } from './run-matrix.js';
 
 /** What the summary needs from the hub's store (the CLI wires it to hub/, tests too). */
@@ -45,8 +45,6 @@ export interface RunSummary {
   perRow: RowSummary[];
 }
 
-const SIMULATION = 2;
-
 export async function summarizeRows(results: RowResult[], hub: HubReader, matrixId: string): Promise<RunSummary> {
   const perRow: RowSummary[] = [];
   for (const r of results) {
@@ -55,7 +53,7 @@ export async function summarizeRows(results: RowResult[], hub: HubReader, matrix
     const first = await hub.firstRecord(r.deviceId);
     const boot = first ? decodeRecord(first).boot : undefined;
     const p = boot?.provenance;
-    const provenance = !!p && p.source === SIMULATION && p.matrixId === matrixId && p.rowId === r.row.id
+    const provenance = !!p && p.source === schema.Provenance.Source.SIMULATION && p.matrixId === matrixId && p.rowId === r.row.id
       && p.scenario === r.row.scenario.name && toNumber(p.seed) === r.row.scenario.seed;
     perRow.push({
       row: r.row.id, levels: r.row.levels, deviceId: r.deviceId, records: r.records, storedAtHub: stored,

@@ -1,10 +1,11 @@
 // Lens occlusion: dirt and mud, raindrops and snow on the lens, fog condensation and blocking objects,
 // combined as independent shares of the view; the cause is the largest contributor. Pure.
+import { schema } from '../../proto/index.js';
 import type { Drivers } from './drivers.js';
 import type { WeatherState } from './weather.js';
 
 /** Occlusion.Cause numbers of the schema. */
-export const OcclusionCause = { CLEAR: 1, DIRT: 2, RAIN: 3, FOG: 4, OBJECT: 5 } as const;
+export const OcclusionCause = schema.Occlusion.Cause;
 
 export interface OcclusionState {
   fraction: number;

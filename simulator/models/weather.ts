@@ -1,5 +1,6 @@
 // Weather: visibility from the extinction of clear air, fog, rain and snow (Koschmieder, 2% contrast),
 // fog density, humidity and the precipitation kind. Pure: noise comes in as arguments.
+import { schema } from '../../proto/index.js';
 import type { Drivers } from './drivers.js';
 
 /** Koschmieder: visibility (km) = 3.912 / extinction (per km). */
@@ -9,7 +10,7 @@ export const CLEAR_AIR_EXTINCTION_KM = KOSCHMIEDER / 20;
 export const MAX_VISIBILITY_M = 20_000;
 
 /** Weather.Precipitation numbers of the schema. */
-export const Precipitation = { NONE: 1, RAIN: 2, SNOW: 3, SLEET: 4 } as const;
+export const Precipitation = schema.Weather.Precipitation;
 
 /** Rain's extinction per km for a rate in mm/h: about 9 km of visibility at 1 mm/h, 1 km at 25 mm/h. */
 export function rainExtinctionKm(mmH: number): number {

@@ -1,7 +1,7 @@
 // What a replay captures for each original record: the body itself for conditions, decisions, handovers,
 // health and markers; a Marker for boots, gaps and key rotations, whose seq and key claims belong to
 // the original chain and would be false in the new one. Pure.
-import { bodyOf, toHex, toNumber, type Body, type RecordMessage } from '../../proto/index.js';
+import { bodyOf, schema, toHex, toNumber, type Body, type RecordMessage } from '../../proto/index.js';
 
 /** Body kinds captured as they are: the content of the mission. */
 export const VERBATIM_KINDS = new Set(['conditions', 'decision', 'handover', 'health', 'marker']);
@@ -13,8 +13,7 @@ export const REPLAY_MARKER = {
   KEY_ROTATION: 'replay.original_key_rotation',
 } as const;
 
-const INFO = 1;
-const WARNING = 2;
+const { INFO, WARNING } = schema.Marker.Severity;
 
 export function replayBody(seq: number, record: RecordMessage): Body | undefined {
   const body = bodyOf(record);

@@ -51,6 +51,7 @@ export interface TimelineOptions {
 export class TimelineBuilder {
   private t0: bigint | undefined;
   private latest: ConditionsSummary = {};
+  private latestKey: string | undefined;
   private latestAt: At | undefined;
   private printedKey: string | undefined;
   private lastLineT = -Infinity;
@@ -74,9 +75,10 @@ export class TimelineBuilder {
     if (kind === 'health' || kind === 'none') return [];
     if (kind === 'conditions') {
       this.latest = summarizeConditions(this.latest, input.record.conditions ?? {});
+      this.latestKey = conditionsKey(this.latest);
       this.latestAt = at;
       this.folded++;
-      const changed = conditionsKey(this.latest) !== this.printedKey;
+      const changed = this.latestKey !== this.printedKey;
       return changed && at.t - this.lastLineT >= this.options.everyS ? [this.conditionsLine()] : [];
     }
     const events = this.pendingConditions();
@@ -96,17 +98,17 @@ export class TimelineBuilder {
       seq: input.seq,
       time: isoOf(input.timeUnixNs),
       time_unix_ns: input.timeUnixNs.toString(),
-      t: Math.round(Number(input.timeUnixNs - this.t0) / 1e6) / 1e3,
+      t: secondsSince(this.t0, input.timeUnixNs),
     };
   }
 
   private pendingConditions(): TimelineEvent[] {
-    return this.latestAt && conditionsKey(this.latest) !== this.printedKey ? [this.conditionsLine()] : [];
+    return this.latestAt && this.latestKey !== this.printedKey ? [this.conditionsLine()] : [];
   }
 
   private conditionsLine(): TimelineEvent {
     const at = this.latestAt!;
-    this.printedKey = conditionsKey(this.latest);
+    this.printedKey = this.latestKey;
     this.lastLineT = at.t;
     const records = this.folded;
     this.folded = 0;
@@ -162,6 +164,11 @@ export class TimelineBuilder {
         return undefined;
     }
   }
+}
+
+/** Seconds from the mission's first record time to this one, to the millisecond. */
+export function secondsSince(t0: bigint, timeUnixNs: bigint): number {
+  return Math.round(Number(timeUnixNs - t0) / 1e6) / 1e3;
 }
 
 /** A record time as ISO 8601 (millisecond precision; the exact ns are in time_unix_ns). */

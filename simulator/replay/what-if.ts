@@ -1,10 +1,10 @@
 // What-if: re-evaluates every recorded Decision against other go/no-go criteria. Live signals are rebuilt
 // by replaying Conditions and Health records in order; each Decision is re-decided at its own time. Pure.
-import { decisionBody, evaluateCriteria, LiveState } from '../../agent/index.js';
+import { decisionBody, evaluateCriteria, LiveState, Verdict } from '../../agent/index.js';
 import { canonicalHash, type CriteriaConfig } from '../../config/index.js';
 import { bodyOf, recordToJson, toNumber, type RecordMessage } from '../../proto/index.js';
 import { criterionView, type CriterionView } from './criterion-view.js';
-import { isoOf } from './timeline.js';
+import { isoOf, secondsSince } from './timeline.js';
 
 export interface WhatIfInput {
   seq: number;
@@ -58,8 +58,7 @@ export interface WhatIfReport {
   };
 }
 
-const GO = 1;
-const NO_GO = 2;
+const { GO, NO_GO } = Verdict;
 const VERDICT_NAMES: Record<number, string> = { 0: 'VERDICT_UNSPECIFIED', [GO]: 'GO', [NO_GO]: 'NO_GO' };
 
 export class WhatIf {
@@ -116,7 +115,7 @@ export class WhatIf {
     const now = evaluation.verdict;
     const change: Change | undefined = was === GO && now === NO_GO ? 'GO->NO_GO' : was === NO_GO && now === GO ? 'NO_GO->GO' : undefined;
     const time = isoOf(input.timeUnixNs);
-    const t = Math.round(Number(input.timeUnixNs - this.t0!) / 1e6) / 1e3;
+    const t = secondsSince(this.t0!, input.timeUnixNs);
     const wouldFailing = wouldCriteria.filter((x) => !x.pass);
     const originalFailing = originalCriteria.filter((x) => !x.pass);
     this.report.decisions.push({

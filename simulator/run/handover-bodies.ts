@@ -1,11 +1,9 @@
 // Handover records the operator model produces: the acceptance of the agent's takeover request, and
 // the hand-back to autonomy (request and acceptance) once conditions have recovered. Pure.
-import type { Body } from '../../proto/index.js';
+import { schema, type Body } from '../../proto/index.js';
 import type { OperatorAction } from '../scenario/operator.js';
 
-const Authority = { AUTONOMY: 1, HUMAN: 2 } as const;
-const Initiator = { SYSTEM: 1, OPERATOR: 2 } as const;
-const Phase = { REQUESTED: 1, ACCEPTED: 2 } as const;
+const { Authority, Initiator, Phase } = schema.Handover;
 
 export const OPERATOR_ID = 'sim-operator';
 

@@ -1,6 +1,7 @@
 // What one keyframe sets, as driver numbers: a weather kind becomes rain, snow and fog extinction; a
 // terrain or airframe state becomes vibration RMS, shock and mud rates. Pure.
 import type { Keyframe } from '../../config/scenario-config.js';
+import { schema } from '../../proto/index.js';
 import { DEFAULT_DRIVERS, type DriverName, type Drivers } from '../models/drivers.js';
 import { vibrationDrivers, type AirframeState, type Terrain } from '../models/vibration.js';
 import { fogExtinctionFor } from '../models/weather.js';
@@ -18,7 +19,8 @@ export interface VibrationSpec {
 const LEVEL_TERRAIN: Record<'low' | 'med' | 'high', Terrain> = { low: 'paved', med: 'gravel', high: 'rough' };
 const LEVEL_AIRFRAME: Record<'low' | 'med' | 'high', AirframeState> = { low: 'hover', med: 'cruise', high: 'aggressive' };
 const AIRFRAME_SPEED: Record<AirframeState, number> = { idle: 0, hover: 0, cruise: 12, aggressive: 15 };
-const FIX: Record<string, number> = { none: 1, '2d': 2, '3d': 3, dgps: 4, rtk_float: 5, rtk_fixed: 6 };
+const Fix = schema.Gnss.Fix;
+const FIX: Record<string, number> = { none: Fix.NO_FIX, '2d': Fix.FIX_2D, '3d': Fix.FIX_3D, dgps: Fix.DGPS, rtk_float: Fix.RTK_FLOAT, rtk_fixed: Fix.RTK_FIXED };
 
 export function defaultVibration(vehicle: Vehicle): VibrationSpec {
   return vehicle === 'ugv' ? { terrain: 'paved', speedMS: 5, imbalance: 0 } : { airframe: 'hover', speedMS: 0, imbalance: 0 };

@@ -1,17 +1,13 @@
 // NMEA 0183 sentences a GNSS receiver would send for a simulated fix: GGA, GSA and RMC, each with its
 // `*hh` checksum (XOR of the characters between `$` and `*`) and CR LF. Pure.
+import { withChecksum } from '../../agent/sources/serial/nmea/sentence.js';
 import type { GnssState } from '../models/gnss.js';
 
 const KNOTS_PER_M_S = 1 / 0.514444;
 
-export function nmeaChecksum(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) sum ^= body.charCodeAt(i) & 0xff;
-  return sum.toString(16).toUpperCase().padStart(2, '0');
-}
-
+/** One line as the receiver sends it: `$body*hh` (the checksum the agent's parser checks) and CR LF. */
 export function sentence(body: string): string {
-  return `$${body}*${nmeaChecksum(body)}\r\n`;
+  return `${withChecksum(body)}\r\n`;
 }
 
 /** GGA fix quality for a Gnss.Fix: none 0, 2D/3D 1 (GSA tells them apart), DGPS 2, RTK fixed 4, RTK float 5. */

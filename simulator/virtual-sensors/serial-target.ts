@@ -1,5 +1,6 @@
 // Drives a running agent's serial sources over socat ptys: NMEA 0183 into a GNSS port, MAVLink v2 into a
 // flight-controller port; the operator's takeovers become flight-mode changes the agent records.
+import { MODES } from '../run/handover-bodies.js';
 import type { OperatorAction } from '../scenario/operator.js';
 import type { Sample } from '../scenario/sampler.js';
 import type { SimTarget } from '../run/target.js';
@@ -20,13 +21,10 @@ export interface SerialTargetOptions {
   mavlinkHz?: number;
 }
 
-/** Which mode the autopilot is in for who has control. */
-const MODE: Record<'autonomy' | 'human', Px4ModeName> = { autonomy: 'AUTO.MISSION', human: 'POSCTL' };
-
 export async function openSerialTarget(o: SerialTargetOptions): Promise<SimTarget> {
   if (!o.mavlink && !o.nmea) throw new Error('a serial target needs a MAVLink pty, an NMEA pty, or both');
   const encoder: MavlinkEncoder | undefined = o.mavlink ? new (await import('./mavlink.js')).MavlinkEncoder(o.vehicle) : undefined;
-  let mode: Px4ModeName = MODE.autonomy;
+  let mode: Px4ModeName = MODES.autonomy;
   const next = { nmea: 0, mavlink: 0, heartbeat: 0 };
   const nmeaEvery = 1 / (o.nmeaHz ?? 5);
   const mavlinkEvery = 1 / (o.mavlinkHz ?? 10);
@@ -55,7 +53,7 @@ export async function openSerialTarget(o: SerialTargetOptions): Promise<SimTarge
     },
     operator: o.mavlink && encoder
       ? async (action: OperatorAction) => {
-        mode = action.kind === 'accept' ? MODE.human : MODE.autonomy;
+        mode = action.kind === 'accept' ? MODES.human : MODES.autonomy;
         o.mavlink!.write(encoder.heartbeat(mode));
       }
       : undefined,

@@ -2,13 +2,12 @@
 // prints a summary of what was stored and verified; bad files exit 2 naming file, line and key.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerSim } from '../../bin/commands/sim.js';
+import { ROOT } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tempDir = useTempDirs('fp-sim-cli-');
 
 /** Runs `fieldproof sim ARGS` in this process (as bin/fieldproof.ts wires it), collecting output and exit code. */

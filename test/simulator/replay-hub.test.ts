@@ -3,13 +3,14 @@
 // Then the hub store itself is read back as a replay source.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayCommand, type Io } from '../../bin/commands/sim-replay.js';
+import { replayCommand } from '../../bin/commands/sim-replay.js';
 import { defaultHubConfig } from '../../config/index.js';
 import { Hub, createLogger, verifyStoredChain } from '../../hub/index.js';
 import { decodeRecord, decodeSegment, recordToJson, toBigInt, toNumber, type RecordMessage } from '../../proto/index.js';
 import { openMission, REPLAY_MARKER } from '../../simulator/replay/index.js';
 import { buildMission, DEVICE, MISSION_ID, type BuiltMission } from '../fixtures/replay/mission.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
+import { collector } from './fixtures/io.js';
 
 const tempDir = useTempDirs('fp-replay-hub-');
 let mission: BuiltMission;
@@ -27,12 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub?.stop();
 });
-
-function collector(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), color: false };
-}
 
 async function hubRecords(deviceId: string): Promise<RecordMessage[]> {
   const out: RecordMessage[] = [];

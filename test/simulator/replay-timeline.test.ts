@@ -5,25 +5,20 @@ import { Command } from 'commander';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { exportMcapCommand, registerReplayCommands, replayCommand, type Io, type ReplayOptions } from '../../bin/commands/sim-replay.js';
+import { exportMcapCommand, registerReplayCommands, replayCommand, type ReplayOptions } from '../../bin/commands/sim-replay.js';
 import { decodeRecord, encodeRecord, GENESIS_HASH, type Body } from '../../proto/index.js';
 import {
   formatEvent, MissionSourceError, openMission, pacer, TimelineBuilder, type TimelineEvent,
 } from '../../simulator/replay/index.js';
 import { buildMission, DEVICE, type BuiltMission } from '../fixtures/replay/mission.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
+import { collector } from './fixtures/io.js';
 
 const tempDir = useTempDirs('fp-replay-');
 let mission: BuiltMission;
 beforeAll(async () => {
   mission = await buildMission(tempDir());
 });
-
-function collector(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), color: false };
-}
 
 const defaults: ReplayOptions = { speed: 0, every: 5, protocolVersion: 4, drainTimeout: 5, logLevel: 'silent' };
 
