@@ -4,6 +4,7 @@ import { encodeRecord, sha256, GENESIS_HASH } from '../proto/index.js';
 import { sha256Rate, sqliteBatchedInsertRate } from './lib/baselines.js';
 import { BENCH_DEVICE, conditionsBody } from './lib/bodies.js';
 import { openBenchOutbox, sealedRecords } from './lib/bench-outbox.js';
+import { inBursts } from './lib/bursts.js';
 import { row, type BenchContext, type Row } from './lib/rows.js';
 import { median, perSecond } from './lib/stats.js';
 
@@ -19,11 +20,7 @@ async function capture(ctx: BenchContext, style: Style, n: number, run: number):
     const t0 = performance.now();
     if (style === 'burst') {
       // One promise per append, bursts of BURST, then wait for the burst.
-      for (let i = 0; i < n; i += BURST) {
-        const burst: Promise<unknown>[] = [];
-        for (let j = i; j < Math.min(n, i + BURST); j++) burst.push(outbox.append(conditionsBody(j)));
-        await Promise.all(burst);
-      }
+      await inBursts(n, (i) => outbox.append(conditionsBody(i)), BURST);
     } else {
       // Everything in flight at once; the outbox commits whenever maxBatch appends are waiting.
       const all: Promise<unknown>[] = new Array(n);

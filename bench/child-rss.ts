@@ -32,11 +32,11 @@ if (args.mode === 'bare') {
   let capture: (i: number) => Promise<unknown>;
   let stop: () => Promise<void>;
   if (args.mode === 'agent') {
-    const { startBenchAgent, stopBenchAgent } = await import('./lib/bench-agent.js');
+    const { startBenchAgent } = await import('./lib/bench-agent.js');
     const agent = await startBenchAgent({ dir: args.dir, deviceId: args.name });
     outbox = agent.outbox;
     capture = (i) => agent.capture(conditionsBody(i));
-    stop = () => stopBenchAgent(agent);
+    stop = () => agent.stop();
   } else {
     const { openBenchOutbox } = await import('./lib/bench-outbox.js');
     const box = await openBenchOutbox(args.dir, args.name);

@@ -3,15 +3,16 @@
 import mqtt from 'mqtt';
 import type { Agent } from '../agent/index.js';
 import { conditionsBody } from './lib/bodies.js';
-import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
+import { startBenchAgent } from './lib/bench-agent.js';
 import { allAcked, startBenchHub, withHubAgent, type BenchDevice } from './lib/bench-hub.js';
+import { inBursts } from './lib/bursts.js';
 import { processCpuMs } from './lib/children.js';
 import type { HubBroker, HubProcess } from './lib/hub-process.js';
 import { mosquittoTarget } from './lib/mosquitto.js';
-import { rawPublishRates, type RawBroker } from './lib/mqtt-raw.js';
+import { rawPublishRate, type RawBroker } from './lib/mqtt-raw.js';
 import { row, type BenchContext, type Row } from './lib/rows.js';
 import { buildSegments } from './lib/segments.js';
-import { median, perSecond } from './lib/stats.js';
+import { k, median, perSecond } from './lib/stats.js';
 
 const TARGET_RATE = { op: '>=', value: 50_000 } as const;
 const TARGET_RATIO = 0.5;
@@ -22,18 +23,19 @@ const RAW_MESSAGES = 200;
 
 interface E2eRun { rate: number; segments: number; bytes: number; resends: number; ms: number; captureMs: number; agentCpu: number; hubCpu?: number }
 
+/** Captures `n` records as fast as the agent takes them (bursts of 1000), then seals. */
+async function captureAll(agent: Agent, n: number, offset: number): Promise<void> {
+  await inBursts(n, (i) => agent.capture(conditionsBody(offset + i)));
+  agent.outbox.sealIfDue(true);
+}
+
 /**
- * Captures `n` records as fast as the agent takes them (bursts of 1000) and waits until all are acked.
- * Returns the total time and the time the capture alone took (the rest is the hub catching up).
+ * captureAll, then waits until all are acked. Returns the total time and the time the capture alone
+ * took (the rest is the hub catching up).
  */
 async function captureUntilAcked(agent: Agent, n: number, offset: number, timeoutMs: number): Promise<{ ms: number; captureMs: number }> {
   const t0 = performance.now();
-  for (let i = 0; i < n; i += 1000) {
-    const burst: Promise<unknown>[] = [];
-    for (let j = i; j < Math.min(n, i + 1000); j++) burst.push(agent.capture(conditionsBody(offset + j)));
-    await Promise.all(burst);
-  }
-  agent.outbox.sealIfDue(true);
+  await captureAll(agent, n, offset);
   const captureMs = performance.now() - t0;
   await allAcked(agent, timeoutMs);
   return { ms: performance.now() - t0, captureMs };
@@ -62,15 +64,10 @@ async function captureOnly(ctx: BenchContext, deviceId: string, n: number): Prom
   try {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    for (let i = 0; i < n; i += 1000) {
-      const burst: Promise<unknown>[] = [];
-      for (let j = i; j < Math.min(n, i + 1000); j++) burst.push(agent.capture(conditionsBody(j)));
-      await Promise.all(burst);
-    }
-    agent.outbox.sealIfDue(true);
+    await captureAll(agent, n, 0);
     return { rate: perSecond(n, performance.now() - t0), cpuUs: (cpuMs(process.cpuUsage(cpu0)) * 1000) / n };
   } finally {
-    await stopBenchAgent(agent);
+    await agent.stop();
   }
 }
 
@@ -98,7 +95,7 @@ async function brokerRows(ctx: BenchContext, label: string, broker: HubBroker, n
     // Rounds interleave figure and baseline, so a noisy neighbour slows both alike.
     for (let r = 0; r < runs; r++) {
       e2e.push(await e2eRun(ctx, hub, devices[r], n));
-      const [pass] = await rawPublishRates(raw, payloads, WINDOW, 1);
+      const pass = await rawPublishRate(raw, payloads, WINDOW);
       if (pass.messages !== payloads.length) throw new Error(`raw transport: ${pass.messages} of ${payloads.length} messages arrived`);
       transport.push(perSecond(recordsPerPass, pass.ms));
       const own = await captureOnly(ctx, `uav-bench-alone-${tag}-${r}`, n);
@@ -163,8 +160,4 @@ function cpuMs(u: NodeJS.CpuUsage): number {
 
 function pct(share: number | undefined): string {
   return share === undefined ? '?' : `${Math.round(share * 100)}%`;
-}
-
-function k(rate: number): string {
-  return `${(rate / 1000).toFixed(1)}k`;
 }

@@ -7,7 +7,7 @@ import { decideSegment, openStore, prepareSegment, type SegmentLimits } from '..
 import { blobPool, sha256Rate } from './lib/baselines.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
 import { buildSegments, type BuiltSegments } from './lib/segments.js';
-import { median, perSecond } from './lib/stats.js';
+import { k, median, perSecond } from './lib/stats.js';
 
 /** What the hub commits per transaction at most (hub/hub.ts BATCH_SEGMENTS). */
 const BATCH = 64;
@@ -116,8 +116,4 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
 
 function share(part: number, whole: number): string {
   return `${part.toFixed(0)} ms (${Math.round((100 * part) / whole)}%)`;
-}
-
-function k(rate: number): string {
-  return `${(rate / 1000).toFixed(1)}k`;
 }

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import type { Agent } from '../agent/index.js';
 import { LocalApiClient } from '../agent/local-api-client/index.js';
 import { schema, type Body, type Conditions } from '../proto/index.js';
-import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
-import { outboxAppendRate } from './lib/bench-outbox.js';
+import { startBenchAgent } from './lib/bench-agent.js';
+import { cycle, outboxAppendRate } from './lib/bench-outbox.js';
 import { conditionsBody } from './lib/bodies.js';
+import { inBursts } from './lib/bursts.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
-import { median, perSecond } from './lib/stats.js';
+import { k, median, perSecond } from './lib/stats.js';
 
 type Style = 'json' | 'client' | 'protobuf';
 
@@ -70,11 +71,7 @@ function pipelined(path: string, style: 'json' | 'protobuf', payload: Buffer, n:
 async function viaClient(path: string, n: number, burst: number): Promise<void> {
   const client = await LocalApiClient.connect(path);
   try {
-    for (let i = 0; i < n; i += burst) {
-      const replies: Promise<unknown>[] = [];
-      for (let j = i; j < Math.min(n, i + burst); j++) replies.push(client.conditions(conditionsOf(j)));
-      await Promise.all(replies);
-    }
+    await inBursts(n, (i) => client.conditions(conditionsOf(i)), burst);
   } finally {
     await client.close();
   }
@@ -95,7 +92,7 @@ async function measure(ctx: BenchContext, style: Style, n: number, name: string)
     if (committed !== n) throw new Error(`${name}: ${committed} of ${n} messages committed as records`);
     return perSecond(n, ms);
   } finally {
-    await stopBenchAgent(agent);
+    await agent.stop();
   }
 }
 
@@ -115,7 +112,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
   const append: number[] = [];
   for (let r = 0; r < runs; r++) {
     for (const style of styles) rates[style].push(await measure(ctx, style, n, `${style}-${r}`));
-    append.push(await outboxAppendRate(ctx.dir, `append-${r}`, bodies, n));
+    append.push(await outboxAppendRate(ctx.dir, `append-${r}`, cycle(bodies), n));
     ctx.log(`round ${r + 1}/${runs}: ${styles.map((s) => `${s} ${k(rates[s][r])}`).join(', ')} msg/s; outbox append ${k(append[r])} rec/s`);
   }
   const base: Baseline = { name: 'raw Outbox.append of the same Conditions bodies, bursts of 1000', figure: median(append), unit: 'rec/s', samples: append };
@@ -125,8 +122,4 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     samples: rates[style],
     note: `${n} conditions messages (${style === 'protobuf' ? `${pbBytes} B frames` : `${jsonBytes} B lines`}) into a real Agent (uplink off), every one committed before its reply; client in the same process; median of ${runs}`,
   }));
-}
-
-function k(rate: number): string {
-  return `${(rate / 1000).toFixed(1)}k`;
 }

@@ -9,12 +9,12 @@ import { createNmeaHandler } from '../agent/sources/serial/nmea/nmea-handler.js'
 import type { ProtocolHandler } from '../agent/sources/serial/protocol.js';
 import { serialSourceSchema } from '../config/index.js';
 import type { Body } from '../proto/index.js';
-import { startBenchAgent, stopBenchAgent } from './lib/bench-agent.js';
-import { outboxAppendRate } from './lib/bench-outbox.js';
+import { startBenchAgent } from './lib/bench-agent.js';
+import { cycle, outboxAppendRate } from './lib/bench-outbox.js';
 import { startHelper } from './lib/children.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
 import { mavlinkStream, nmeaStream, startPtyPair } from './lib/serial-streams.js';
-import { median, perSecond } from './lib/stats.js';
+import { k, median, perSecond } from './lib/stats.js';
 
 type Kind = 'nmea' | 'mavlink';
 const CHUNK = 64;
@@ -75,12 +75,12 @@ async function ptyRate(ctx: BenchContext, kind: Kind, stream: Buffer, expected: 
     while (source.counters()[MESSAGES[kind]] < expected && performance.now() < deadline) await sleep(2);
     const ms = performance.now() - t0;
     await writer.stop();
-    await stopBenchAgent(agent);
+    await agent.stop();
     const c = source.counters();
     if (c[MESSAGES[kind]] !== expected) throw new Error(`${name}: decoded ${c[MESSAGES[kind]]} of ${expected} messages in 120 s: ${JSON.stringify(c)}`);
     return { rate: perSecond(expected, ms), records: c.records, dropped: c.backlog_dropped };
   } finally {
-    await stopBenchAgent(agent);
+    await agent.stop();
     await pty.stop();
   }
 }
@@ -91,16 +91,17 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
   const rows: Row[] = [];
   for (const kind of ['nmea', 'mavlink'] as const) {
     const n = counts[kind];
-    const stream = kind === 'nmea' ? nmeaStream(n) : mavlinkStream(n);
+    const streamOf = kind === 'nmea' ? nmeaStream : mavlinkStream;
+    const stream = streamOf(n);
     const label = kind === 'nmea' ? 'NMEA GGA+RMC' : 'MAVLink HEARTBEAT/VIBRATION/GPS_RAW_INT';
-    await parseRate(kind, stream.subarray(0, Math.floor(stream.length / 10)), 0, 0).catch(() => undefined); // warm-up (count not checked)
+    await parseRate(kind, streamOf(n / 10), n / 10, 0); // warm-up: the stream's first tenth
     const every: Parsed[] = [];
     const thinned: Parsed[] = [];
     const append: number[] = [];
     for (let r = 0; r < runs; r++) {
       every.push(await parseRate(kind, stream, n, 0));
       thinned.push(await parseRate(kind, stream, n, 1000));
-      append.push(await outboxAppendRate(ctx.dir, `append-${kind}-${r}`, every[0].bodies, ctx.quick ? 30_000 : 100_000));
+      append.push(await outboxAppendRate(ctx.dir, `append-${kind}-${r}`, cycle(every[0].bodies), ctx.quick ? 30_000 : 100_000));
       ctx.log(`${kind} round ${r + 1}/${runs}: every message recorded ${k(every[r].rate)} msg/s (${every[r].records} records), thinned ${k(thinned[r].rate)} msg/s; outbox append ${k(append[r])} rec/s`);
     }
     const pty = await ptyRate(ctx, kind, stream, n, `pty-${kind}`);
@@ -121,8 +122,4 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     );
   }
   return rows;
-}
-
-function k(rate: number): string {
-  return `${(rate / 1000).toFixed(1)}k`;
 }

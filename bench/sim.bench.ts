@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { coveringArray } from '../simulator/matrix/covering-array.js';
 import { conditionsBody } from './lib/bodies.js';
-import { openBenchOutbox, sealedRecords } from './lib/bench-outbox.js';
+import { outboxAppendRate } from './lib/bench-outbox.js';
 import { row, type BenchContext, type Row } from './lib/rows.js';
 
 interface MatrixSummary { records: number; storedAtHub: number; wallS: number; rows: number; lost: number }
@@ -20,16 +20,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
 
   // Baseline: the outbox's raw append rate of conditions bodies, in this run.
   const n = ctx.quick ? 50_000 : 200_000;
-  const outbox = await openBenchOutbox(ctx.dir, 'raw-append');
-  const t0 = performance.now();
-  for (let i = 0; i < n; i += 1000) {
-    const batch: Promise<unknown>[] = [];
-    for (let j = 0; j < 1000; j++) batch.push(outbox.append(conditionsBody(i + j)));
-    await Promise.all(batch);
-  }
-  outbox.sealIfDue(true);
-  const appendRate = sealedRecords(outbox) / ((performance.now() - t0) / 1000);
-  outbox.close();
+  const appendRate = await outboxAppendRate(ctx.dir, 'raw-append', conditionsBody, n);
   ctx.log(`  matrix: ${s.storedAtHub} records stored and verified in ${s.wallS.toFixed(1)} s; raw append ${Math.round(appendRate)}/s`);
 
   const pairwise = coveringArray([4, 4, 3, 3], [], { strength: 2, seed: 7 }).length;

@@ -30,13 +30,3 @@ export async function startBenchAgent(o: BenchAgentOptions): Promise<Agent> {
   });
   return Agent.start(config, { key, logger: createLogger('silent') });
 }
-
-/**
- * Stops the agent and clears its metrics registry. Without the clear, a stopped Agent stays reachable
- * through its prom-client registry, boundary window and all, and every later run in this process pays
- * for that heap in GC (about 85 MB per 100k Conditions captured; see the benchmark report).
- */
-export async function stopBenchAgent(agent: Agent): Promise<void> {
-  await agent.stop();
-  agent.metrics.registry.clear();
-}

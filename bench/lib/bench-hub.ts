@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Agent } from '../../agent/index.js';
 import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
-import { startBenchAgent, stopBenchAgent, type BenchAgentOptions } from './bench-agent.js';
+import { startBenchAgent, type BenchAgentOptions } from './bench-agent.js';
 import { registerDevices, startHubProcess, type HubBroker, type HubProcess } from './hub-process.js';
 
 export interface BenchDevice { deviceId: string; key: DeviceKey }
@@ -35,7 +35,7 @@ export async function withHubAgent<T>(
   try {
     return await use(agent);
   } finally {
-    await stopBenchAgent(agent);
+    await agent.stop();
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Outbox, type OutboxOptions } from '../../agent/outbox/index.js';
 import { generateDeviceKey, type Body, type DeviceKey } from '../../proto/index.js';
 import { BENCH_DEVICE } from './bodies.js';
+import { inBursts } from './bursts.js';
 
 let key: DeviceKey | undefined;
 
@@ -27,20 +28,21 @@ export function sealedRecords(outbox: Outbox): number {
   return inSegments + state.acked_seq;
 }
 
+/** Body `i` taken from `bodies` in turn, for outboxAppendRate. */
+export function cycle(bodies: Body[]): (i: number) => Body {
+  if (bodies.length === 0) throw new Error('cycle: no bodies to append');
+  return (i) => bodies[i % bodies.length];
+}
+
 /**
- * The outbox's raw append rate for given bodies: `n` appends (cycling through `bodies`) in bursts of 1000
- * with Promise.all, sealed at the end; records/s committed and sealed. The baseline of every input path.
+ * The outbox's raw append rate: `n` appends of `body(i)` in bursts of 1000 with Promise.all, sealed at
+ * the end; records/s committed and sealed. The baseline of every input path.
  */
-export async function outboxAppendRate(dir: string, name: string, bodies: Body[], n: number): Promise<number> {
-  if (bodies.length === 0) throw new Error(`outboxAppendRate ${name}: no bodies to append`);
+export async function outboxAppendRate(dir: string, name: string, body: (i: number) => Body, n: number): Promise<number> {
   const outbox = await openBenchOutbox(dir, name);
   try {
     const t0 = performance.now();
-    for (let i = 0; i < n; i += 1000) {
-      const burst: Promise<unknown>[] = [];
-      for (let j = i; j < Math.min(n, i + 1000); j++) burst.push(outbox.append(bodies[j % bodies.length]));
-      await Promise.all(burst);
-    }
+    await inBursts(n, (i) => outbox.append(body(i)));
     outbox.sealIfDue(true);
     const ms = performance.now() - t0;
     const sealed = sealedRecords(outbox);

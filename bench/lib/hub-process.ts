@@ -14,7 +14,6 @@ export interface HubProcess {
   /** The broker agents connect to: the hub's embedded one, or the external one. */
   url: string;
   protocol: 4 | 5;
-  storePath: string;
   helper: Helper;
   stop(): Promise<void>;
 }
@@ -58,7 +57,6 @@ export async function startHubProcess(dir: string, name: string, storePath: stri
   return {
     url,
     protocol,
-    storePath,
     helper,
     async stop() {
       const code = await helper.stop('SIGTERM', 15_000);

@@ -10,8 +10,6 @@ export interface MosquittoTarget {
   url: string;
   /** How the table names it. */
   label: string;
-  /** True for a broker others use too (retained state topics must be cleaned up afterwards). */
-  shared: boolean;
   stop(): Promise<void>;
 }
 
@@ -37,7 +35,7 @@ export async function mosquittoTarget(dir: string): Promise<MosquittoTarget | { 
   if (!(await tcpReachable(host, port))) {
     return { skip: `Mosquitto not reachable at ${host}:${port}: skipped (start it, or set FIELDPROOF_BENCH_MOSQUITTO=private to run a throwaway one)` };
   }
-  return { url: `mqtt://${host}:${port}`, label: `Mosquitto ${host}:${port}`, shared: true, stop: async () => {} };
+  return { url: `mqtt://${host}:${port}`, label: `Mosquitto ${host}:${port}`, stop: async () => {} };
 }
 
 async function startPrivate(dir: string): Promise<MosquittoTarget | { skip: string }> {
@@ -56,7 +54,6 @@ async function startPrivate(dir: string): Promise<MosquittoTarget | { skip: stri
   return {
     url: `mqtt://127.0.0.1:${port}`,
     label: `private Mosquitto :${port}`,
-    shared: false,
     stop: async () => { await helper.stop('SIGTERM', 5000); },
   };
 }

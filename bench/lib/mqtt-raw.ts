@@ -45,28 +45,23 @@ export interface PublishRate {
 }
 
 /**
- * Publishes every payload (in order, `passes` times) at QoS 1 with at most `window` unacknowledged,
- * from this process to a subscriber in a child process; timed from the first publish until the
- * subscriber has counted every message. One subscriber serves every pass.
+ * Publishes every payload (in order) at QoS 1 with at most `window` unacknowledged, from this process
+ * to a subscriber in a child process; timed from the first publish until the subscriber has counted
+ * every message.
  */
-export async function rawPublishRates(b: RawBroker, payloads: Uint8Array[], window: number, passes: number): Promise<PublishRate[]> {
+export async function rawPublishRate(b: RawBroker, payloads: Uint8Array[], window: number): Promise<PublishRate> {
   const t = topics();
   const peer = await startPeer(b, 'count', filter(b, t.seg));
   const client = await connect(b, 'pub');
   try {
-    const out: PublishRate[] = [];
-    for (let pass = 0; pass < passes; pass++) {
-      const total = payloads.length;
-      const expecting = peer.line((l) => (l.startsWith('expecting') ? true : undefined));
-      peer.proc.stdin!.write(`expect ${total}\n`);
-      await expecting;
-      const done = peer.line((l) => (l.startsWith('done ') ? l.split(' ').map(Number) : undefined), 120_000);
-      const t0 = performance.now();
-      await publishWindowed(client, t.seg, payloads, window);
-      const [, messages, bytes] = await done;
-      out.push({ messages, bytes, ms: performance.now() - t0 });
-    }
-    return out;
+    const expecting = peer.line((l) => (l.startsWith('expecting') ? true : undefined));
+    peer.proc.stdin!.write(`expect ${payloads.length}\n`);
+    await expecting;
+    const done = peer.line((l) => (l.startsWith('done ') ? l.split(' ').map(Number) : undefined), 120_000);
+    const t0 = performance.now();
+    await publishWindowed(client, t.seg, payloads, window);
+    const [, messages, bytes] = await done;
+    return { messages, bytes, ms: performance.now() - t0 };
   } finally {
     await client.endAsync();
     peer.proc.stdin!.write('quit\n');

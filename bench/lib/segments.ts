@@ -4,6 +4,7 @@ import type { PendingSegment } from '../../agent/outbox/index.js';
 import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
 import { conditionsBody } from './bodies.js';
 import { openBenchOutbox } from './bench-outbox.js';
+import { inBursts } from './bursts.js';
 
 export interface BuiltSegments {
   deviceId: string;
@@ -18,11 +19,7 @@ export async function buildSegments(dir: string, name: string, records: number, 
   const key = await generateDeviceKey();
   const outbox = await openBenchOutbox(dir, name, { deviceId, key, sealMaxRecords: perSegment, sealTimer: false });
   try {
-    for (let i = 0; i < records; i += 1000) {
-      const burst: Promise<unknown>[] = [];
-      for (let j = i; j < Math.min(records, i + 1000); j++) burst.push(outbox.append(conditionsBody(j)));
-      await Promise.all(burst);
-    }
+    await inBursts(records, (i) => outbox.append(conditionsBody(i)));
     outbox.sealIfDue(true);
     const segments = outbox.pendingSegments(records + 1);
     const bytes = segments.reduce((n, s) => n + s.payload.length, 0);

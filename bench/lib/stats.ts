@@ -31,3 +31,8 @@ export function latencies(ms: number[]): Latencies {
 export function perSecond(count: number, ms: number): number {
   return (count * 1000) / ms;
 }
+
+/** A rate in thousands with one decimal, for progress lines and notes: `12.3k`. */
+export function k(rate: number): string {
+  return `${(rate / 1000).toFixed(1)}k`;
+}
