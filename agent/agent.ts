@@ -37,7 +37,7 @@ export class Agent {
   ) {
     this.metrics = new AgentMetrics(() => {
       const s = outboxStats(outbox.database);
-      return { records: s.records, bytes: s.bytes, connected: uplink?.connected ?? false };
+      return { records: s.records, bytes: s.bytes, connected: uplink?.connected ?? false, recordsSent: uplink?.counters.recordsSent ?? 0 };
     }, () => this.sources);
   }
 
@@ -68,7 +68,7 @@ export class Agent {
       : undefined;
     const agent = new Agent(config, outbox, pipeline, uplink, log, boot.seq, clock);
     outbox.on('evicted', (range) => {
-      agent.metrics.evicted.inc(range.lastSeq - range.firstSeq + 1);
+      agent.metrics.evicted += range.lastSeq - range.firstSeq + 1;
       log.warn({ firstSeq: range.firstSeq, lastSeq: range.lastSeq, bytes: range.bytes }, 'outbox quota reached: evicted records, Gap record appended');
     });
     if (uplink) {
@@ -76,13 +76,13 @@ export class Agent {
       uplink.on('disconnected', (why) => log.warn({ why }, 'broker connection lost; records stay in the outbox'));
       uplink.on('error', (err) => log.warn({ err: err.message }, 'uplink'));
       uplink.on('acked', (a) => {
-        agent.metrics.acked.inc(a.freedRecords);
-        for (const ms of a.latencyMs) agent.metrics.ackLatency.observe(ms / 1000);
+        agent.metrics.acked += a.freedRecords;
+        for (const ms of a.latencyMs) agent.metrics.ackLatency(ms / 1000);
       });
       uplink.start();
     }
     if (config.metrics.port > 0) {
-      agent.metricsServer = await serveMetrics(agent.metrics.registry, config.metrics.host, config.metrics.port);
+      agent.metricsServer = await serveMetrics(agent.metrics, config.metrics.host, config.metrics.port);
     }
     try {
       agent.sources = await createSources(config.sources, {
@@ -119,10 +119,10 @@ export class Agent {
       captured = Promise.reject(err);
     }
     return captured.then((appended) => {
-      if (appended) this.metrics.captured.inc();
+      if (appended) this.metrics.captured++;
       return appended;
     }, (err: unknown) => {
-      this.metrics.captureFailed.inc({ code: err instanceof OutboxError ? err.code : 'INVALID' });
+      this.metrics.captureFailedWith(err instanceof OutboxError ? err.code : 'INVALID');
       throw err;
     });
   }
@@ -149,8 +149,6 @@ export class Agent {
     await this.uplink?.stop();
     await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
     this.outbox.close();
-    // The registry's collectors reach the whole agent (outbox, pipeline, window): let it all go.
-    this.metrics.registry.clear();
     this.log.info({ device: this.config.device_id }, 'agent stopped');
   }
 }

@@ -1,8 +1,7 @@
-// The agent's logger (pino, structured JSON) and Prometheus metrics served over HTTP.
-// The agent's only touch of pino and prom-client.
+// The agent's logger (pino, structured JSON) and its counters, served as Prometheus metrics over HTTP only
+// when metrics.port is set. The agent's only touch of pino and prom-client (loaded only to serve).
 import { createServer, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type { Logger };
 
@@ -10,39 +9,83 @@ export function createLogger(level: string, name = 'fieldproof-agent'): Logger {
   return pino({ name, level });
 }
 
-export class AgentMetrics {
-  readonly registry = new Registry();
-  readonly captured = new Counter({ name: 'fieldproof_agent_records_captured_total', help: 'Records committed to the outbox', registers: [this.registry] });
-  readonly captureFailed = new Counter({ name: 'fieldproof_agent_capture_failed_total', help: 'Appends refused (quota, disk)', labelNames: ['code'], registers: [this.registry] });
-  readonly sent = new Counter({ name: 'fieldproof_agent_records_sent_total', help: 'Records published (resends included)', registers: [this.registry] });
-  readonly acked = new Counter({ name: 'fieldproof_agent_records_acked_total', help: 'Records the hub confirmed stored, freed from the outbox', registers: [this.registry] });
-  readonly evicted = new Counter({ name: 'fieldproof_agent_records_evicted_total', help: 'Records evicted under quota (each range named by a Gap record)', registers: [this.registry] });
-  readonly ackLatency = new Histogram({
-    name: 'fieldproof_agent_ack_latency_seconds', help: 'From first publish of a segment to the hub ack that frees it', registers: [this.registry],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30],
-  });
-  readonly outboxRecords: Gauge;
-  readonly outboxBytes: Gauge;
-  readonly connected: Gauge;
-  readonly sourceCounters: Gauge;
+/** What the outbox and uplink hold right now, read when metrics are scraped. */
+export interface AgentState {
+  records: number;
+  bytes: number;
+  connected: boolean;
+  recordsSent: number;
+}
 
-  constructor(read: () => { records: number; bytes: number; connected: boolean }, sources: () => { name: string; counters(): Record<string, number> }[] = () => []) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'fieldproof_agent_' });
-    this.outboxRecords = new Gauge({ name: 'fieldproof_agent_outbox_records', help: 'Records held in the outbox', registers: [this.registry], collect() { this.set(read().records); } });
-    this.outboxBytes = new Gauge({ name: 'fieldproof_agent_outbox_bytes', help: 'Bytes held in the outbox', registers: [this.registry], collect() { this.set(read().bytes); } });
-    this.sourceCounters = new Gauge({
-      name: 'fieldproof_agent_source_count', help: 'Each input\'s own counters (messages read, records, errors by kind, reconnects)',
-      labelNames: ['source', 'counter'], registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const s of sources()) for (const [counter, value] of Object.entries(s.counters())) this.set({ source: s.name, counter }, value);
-      },
-    });
-    this.connected = new Gauge({ name: 'fieldproof_agent_mqtt_connected', help: '1 while connected to the broker', registers: [this.registry], collect() { this.set(read().connected ? 1 : 0); } });
+export interface SourceCounters {
+  name: string;
+  counters(): Record<string, number>;
+}
+
+/**
+ * What the agent counts, as plain numbers: free to keep whether or not anything scrapes them (prom-client's
+ * default collectors alone watch every GC and the event loop, and its modules weigh megabytes).
+ */
+export class AgentMetrics {
+  /** Records committed to the outbox. */
+  captured = 0;
+  /** Appends refused, by error code. */
+  readonly captureFailed = new Map<string, number>();
+  /** Records the hub confirmed stored, freed from the outbox. */
+  acked = 0;
+  /** Records evicted under quota. */
+  evicted = 0;
+  /** Set while metrics are served: each hub ack's latency in seconds goes to the histogram. */
+  onAckLatency: ((seconds: number) => void) | undefined;
+
+  constructor(readonly state: () => AgentState, readonly sources: () => SourceCounters[] = () => []) {}
+
+  captureFailedWith(code: string): void {
+    this.captureFailed.set(code, (this.captureFailed.get(code) ?? 0) + 1);
+  }
+
+  ackLatency(seconds: number): void {
+    this.onAckLatency?.(seconds);
   }
 }
 
-export async function serveMetrics(registry: Registry, host: string, port: number): Promise<Server> {
+/** Loads prom-client, registers collectors that read `metrics`, and serves them on http://host:port/metrics. */
+export async function serveMetrics(metrics: AgentMetrics, host: string, port: number): Promise<Server> {
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = await import('prom-client');
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'fieldproof_agent_' });
+  const counter = (name: string, help: string, read: () => number) => new Counter({
+    name, help, registers,
+    collect() { this.reset(); this.inc(read()); },
+  });
+  counter('fieldproof_agent_records_captured_total', 'Records committed to the outbox', () => metrics.captured);
+  counter('fieldproof_agent_records_sent_total', 'Records published (resends included)', () => metrics.state().recordsSent);
+  counter('fieldproof_agent_records_acked_total', 'Records the hub confirmed stored, freed from the outbox', () => metrics.acked);
+  counter('fieldproof_agent_records_evicted_total', 'Records evicted under quota (each range named by a Gap record)', () => metrics.evicted);
+  new Counter({
+    name: 'fieldproof_agent_capture_failed_total', help: 'Appends refused (quota, disk)', labelNames: ['code'], registers,
+    collect() {
+      this.reset();
+      for (const [code, n] of metrics.captureFailed) this.inc({ code }, n);
+    },
+  });
+  const ackLatency = new Histogram({
+    name: 'fieldproof_agent_ack_latency_seconds', help: 'From first publish of a segment to the hub ack that frees it', registers,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30],
+  });
+  const gauge = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect() { this.set(read()); } });
+  gauge('fieldproof_agent_outbox_records', 'Records held in the outbox', () => metrics.state().records);
+  gauge('fieldproof_agent_outbox_bytes', 'Bytes held in the outbox', () => metrics.state().bytes);
+  gauge('fieldproof_agent_mqtt_connected', '1 while connected to the broker', () => (metrics.state().connected ? 1 : 0));
+  new Gauge({
+    name: 'fieldproof_agent_source_count', help: 'Each input\'s own counters (messages read, records, errors by kind, reconnects)',
+    labelNames: ['source', 'counter'], registers,
+    collect() {
+      this.reset();
+      for (const s of metrics.sources()) for (const [name, value] of Object.entries(s.counters())) this.set({ source: s.name, counter: name }, value);
+    },
+  });
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end('not found: try /metrics\n');
@@ -57,5 +100,7 @@ export async function serveMetrics(registry: Registry, host: string, port: numbe
     server.once('error', (err) => reject(new Error(`metrics: cannot listen on ${host}:${port}: ${err.message}`)));
     server.listen(port, host, () => resolve());
   });
+  metrics.onAckLatency = (seconds) => ackLatency.observe(seconds);
+  server.once('close', () => { metrics.onAckLatency = undefined; });
   return server;
 }

@@ -1,0 +1,73 @@
+// The agent's counters, and its Prometheus endpoint when metrics.port is set: every series read from the
+// running agent at scrape time (captures, refusals, outbox size, broker state, process metrics).
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Agent, createLogger } from '../agent/index.js';
+import { agentConfigSchema } from '../config/index.js';
+import { generateDeviceKey } from '../proto/index.js';
+import { bulkBody } from './helpers/bodies.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs('fp-metrics-');
+let agent: Agent | undefined;
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startAgent(port: number): Promise<Agent> {
+  const dir = tempDir();
+  const config = agentConfigSchema.parse({
+    device_id: 'rover-9',
+    key_file: join(dir, 'unused.key'),
+    outbox: { path: join(dir, 'outbox.db') },
+    uplink: { enabled: false },
+    metrics: { port, host: '127.0.0.1' },
+    log: { level: 'silent' },
+  });
+  agent = await Agent.start(config, { key: await generateDeviceKey(), logger: createLogger('silent') });
+  return agent;
+}
+
+function value(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('agent metrics', () => {
+  it('serves the counters of the running agent on /metrics, read at scrape time', async () => {
+    const port = await freePort();
+    const a = await startAgent(port);
+    for (let i = 0; i < 3; i++) await a.capture(bulkBody(i));
+    await expect(a.capture({} as never)).rejects.toThrow(); // no body at all
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(value(text, 'fieldproof_agent_records_captured_total')).toBe(3);
+    expect(value(text, 'fieldproof_agent_capture_failed_total{code="INVALID"}')).toBe(1);
+    expect(value(text, 'fieldproof_agent_outbox_records')).toBe(4); // the Boot record and three captures
+    expect(value(text, 'fieldproof_agent_mqtt_connected')).toBe(0);
+    expect(value(text, 'fieldproof_agent_records_sent_total')).toBe(0);
+    expect(text).toContain('fieldproof_agent_ack_latency_seconds_bucket');
+    expect(text).toContain('fieldproof_agent_process_resident_memory_bytes');
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+  });
+
+  it('still counts when metrics.port is 0 (nothing served)', async () => {
+    const a = await startAgent(0);
+    await a.capture(bulkBody(1));
+    await expect(a.capture({} as never)).rejects.toThrow();
+    expect(a.metrics.captured).toBe(1);
+    expect([...a.metrics.captureFailed]).toEqual([['INVALID', 1]]);
+  });
+});
