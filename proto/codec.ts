@@ -282,6 +282,16 @@ export function decodeRecord(bytes: Uint8Array): RecordMessage {
   }
 }
 
+/**
+ * Decodes `bytes` as `type`, keeping each field the type does not know in the message's `$unknowns`
+ * (protobufjs drops them by default), for inputs that must refuse rather than silently lose a field.
+ */
+export function decodeKeepingUnknowns<T>(type: { decode(reader: protobuf.Reader): T }, bytes: Uint8Array): T {
+  const reader = protobuf.Reader.create(bytes);
+  reader.discardUnknown = false;
+  return type.decode(reader);
+}
+
 /** The kind of body a decoded record carries, or undefined if it carries none. */
 export function bodyKind(record: RecordMessage): BodyKind | undefined {
   return record.body as BodyKind | undefined;

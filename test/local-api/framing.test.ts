@@ -1,9 +1,10 @@
 // The local API's pure parts: line and frame splitting across arbitrary chunk boundaries, request
-// parsing for both framings, and the unknown-field check (no false alarms on anything the schema encodes).
+// parsing for both framings (a protobuf body decoded and checked once), and no false unknown-field alarms.
 import { describe, expect, it } from 'vitest';
-import { FrameSplitter, LineSplitter, encodeFrame, requestFromFrame, requestFromJson } from '../../agent/sources/local-api/index.js';
-import { findUnknownField } from '../../agent/sources/local-api/unknown-fields.js';
-import { bodyFromJson, fromBigInt, schema } from '../../proto/index.js';
+import { bodyOf } from '../../agent/sources/local-api/handlers/body.js';
+import { FrameSplitter, LineSplitter, encodeFrame, requestFromFrame, requestFromJson, type ApiRequest } from '../../agent/sources/local-api/index.js';
+import { DecodedBody } from '../../agent/sources/local-api/protobuf-body.js';
+import { bodyFromJson, decodeKeepingUnknowns, encodeBody, findUnknownField, fromBigInt, schema } from '../../proto/index.js';
 
 const lineTexts = (events: ReturnType<LineSplitter['push']>) => events.map((e) => ('line' in e ? e.line.toString() : `TOO_LARGE ${e.tooLarge}`));
 
@@ -67,23 +68,24 @@ describe('requestFromJson / requestFromFrame', () => {
     expect(requestFromJson(Buffer.from('{"type":"ping","id":{"x":1}}'))).toMatchObject({ id: null, error: { code: 'INVALID', message: '"id" must be a string or a number, got {"x":1}' } });
   });
 
-  it('turns a protobuf body into the JSON a JSON client would send, so both validate alike', () => {
+  it('decodes and checks a protobuf body once: the handler takes the message, which records the bytes its JSON form would', () => {
     const body = {
       sourceId: 'ros', weather: { precipitation: schema.Weather.Precipitation.HAIL, temperatureC: -3.5 },
       gnss: { fix: schema.Gnss.Fix.DGPS, latitudeDeg: 52.123456789, longitudeDeg: -1.5 },
       measurements: [{ name: 'wind', value: 3.25, unit: 'm/s' }], perceptionConfidence: 0,
     };
     const parsed = requestFromFrame(Buffer.concat([Buffer.from([1]), schema.Conditions.encode(body).finish()]), 3);
-    expect(parsed).toEqual({
-      request: {
-        type: 'conditions', id: 3,
-        body: {
-          sourceId: 'ros', weather: { precipitation: 'HAIL', temperatureC: -3.5 }, gnss: { fix: 'DGPS', latitudeDeg: 52.123456789, longitudeDeg: -1.5 },
-          measurements: [{ name: 'wind', value: 3.25, unit: 'm/s' }], perceptionConfidence: 0,
-        },
-      },
-    });
-    expect(() => bodyFromJson('conditions', (parsed as { request: { body: unknown } }).request.body)).not.toThrow();
+    const decoded = (parsed as { request: ApiRequest }).request.body;
+    expect(parsed).toMatchObject({ request: { type: 'conditions', id: 3 } });
+    expect(decoded).toBeInstanceOf(DecodedBody);
+    const conditions = bodyOf('conditions', decoded);
+    expect(conditions).toBe((decoded as DecodedBody).message);
+    const json = {
+      source_id: 'ros', weather: { precipitation: 'HAIL', temperature_c: -3.5 }, gnss: { fix: 'DGPS', latitude_deg: 52.123456789, longitude_deg: -1.5 },
+      measurements: [{ name: 'wind', value: 3.25, unit: 'm/s' }], perception_confidence: 0,
+    };
+    expect(Buffer.from(encodeBody({ conditions }).bytes)).toEqual(Buffer.from(encodeBody(bodyFromJson('conditions', json)).bytes));
+    expect(() => bodyOf('marker', decoded)).toThrow('expected a marker body, got conditions');
   });
 });
 
@@ -107,7 +109,7 @@ describe('findUnknownField', () => {
       [schema.Marker, { kind: 'k', text: 't', severity: 3, tags: { a: '1', b: '', '': 'x' } }],
     ];
     for (const [type, message] of messages) {
-      expect(findUnknownField(type, type.encode(message as never).finish())).toBeUndefined();
+      expect(findUnknownField(decodeKeepingUnknowns(type as { decode(reader: never): object }, type.encode(message as never).finish()))).toBeUndefined();
     }
   });
 });

@@ -1,5 +1,5 @@
 // Routes one request to the handler of its message kind: one switch, one small handler per kind
-// (handlers/<type>.ts). Handlers validate through bodyFromJson, then call ctx.capture or ctx.evaluate.
+// (handlers/<type>.ts). Handlers check the body (bodyOf), then call ctx.capture or ctx.evaluate.
 import type { SourceContext } from '../source.js';
 import { handleConditions } from './handlers/conditions.js';
 import { handleDecision } from './handlers/decision.js';

@@ -16,7 +16,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** A client's correlation id, echoed in the reply; protobuf requests get their 1-based ordinal on the connection. */
 export type RequestId = string | number | null;
 
-/** One request, whatever its framing: `body` is still untrusted JSON, checked by the handler. */
+/** One request, whatever its framing: `body` is untrusted JSON for the handler to check, or a checked DecodedBody. */
 export interface ApiRequest {
   type: MessageType;
   id: RequestId;

@@ -1,6 +1,6 @@
 // Turns one JSON line or one protobuf frame into an ApiRequest, or into the error to reply with (pure).
-// The body stays untrusted JSON here; each message kind's handler checks it against the schema.
-import { bodyJsonFromProtobuf } from './protobuf-body.js';
+// A JSON body stays untrusted here, for its handler to check; a protobuf body is decoded and checked here.
+import { bodyFromProtobuf } from './protobuf-body.js';
 import { ApiError, asApiError, KIND_TAGS, MESSAGE_TYPES, type ApiRequest, type MessageType, type RequestId } from './protocol.js';
 
 /** A request ready to dispatch, or a reply-worthy failure with whatever id could be read. */
@@ -46,7 +46,7 @@ export function requestFromFrame(payload: Uint8Array, ordinal: number): Parsed {
     return { request: { type, id: ordinal, body: undefined } };
   }
   try {
-    return { request: { type, id: ordinal, body: bodyJsonFromProtobuf(type, bytes) } };
+    return { request: { type, id: ordinal, body: bodyFromProtobuf(type, bytes) } };
   } catch (err) {
     return { id: ordinal, error: asApiError(err) };
   }

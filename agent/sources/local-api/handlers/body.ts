@@ -3,10 +3,15 @@
 import { bodyFromJson, type Body, type BodyKind } from '../../../../proto/index.js';
 import type { CaptureOptions } from '../../../decisions/pipeline.js';
 import type { SourceContext } from '../../source.js';
+import { DecodedBody } from '../protobuf-body.js';
 import { ApiError, type CaptureReply, type RequestId } from '../protocol.js';
 
-/** The request body as a record body of `kind`, or INVALID with the field at fault. */
+/** The request body as a record body of `kind` (a protobuf one was checked when decoded), or INVALID with the field at fault. */
 export function bodyOf<K extends BodyKind>(kind: K, json: unknown): Extract<Body, Record<K, unknown>>[K] {
+  if (json instanceof DecodedBody) {
+    if (json.kind !== kind) throw new ApiError('INVALID', `expected a ${kind} body, got ${json.kind}`);
+    return json.message as Extract<Body, Record<K, unknown>>[K];
+  }
   if (json === undefined || json === null) throw new ApiError('INVALID', `${kind}: "body" is required: a JSON object with the ${kind} fields`);
   try {
     return (bodyFromJson(kind, json) as Record<K, unknown>)[kind] as Extract<Body, Record<K, unknown>>[K];
