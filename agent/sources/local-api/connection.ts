@@ -15,9 +15,13 @@ export interface ConnectionOptions {
   log: Logger;
 }
 
-/** Replies not yet flushed above which reading pauses (a client that writes but never reads). */
-const PAUSE_AT = 1024;
-const RESUME_AT = 256;
+/**
+ * Replies not yet flushed above which reading pauses: bounds what one client keeps in flight (one that
+ * writes but never reads, or a pipelining one). 256 keeps a pipelining client at full speed; more in
+ * flight only lets requests outlive two young-generation GCs and land in the old generation (RSS).
+ */
+const PAUSE_AT = 256;
+const RESUME_AT = 64;
 const STOP_GRACE_MS = 1000;
 
 export class Connection {
