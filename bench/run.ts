@@ -5,13 +5,15 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BenchFn, Row } from './lib/rows.js';
+import { NODE_FLAGS } from '../bin/runtime-flags.js';
+import { withNodeFlags } from './lib/children.js';
 import { renderTable, type Section } from './lib/table.js';
 import { makeTempDir, removeAllTempDirs, removeTempDir } from './lib/temp-dir.js';
 
 const BENCHES: Record<string, { what: string; load: () => Promise<{ run: BenchFn }> }> = {
   capture: { what: 'records/s committed and sealed through Outbox.append', load: () => import('./capture.bench.js') },
   critical: { what: 'latency of a critical append, idle and under bulk load', load: () => import('./critical.bench.js') },
-  memory: { what: 'RSS of a child process appending 1M records', load: () => import('./memory.bench.js') },
+  memory: { what: 'RSS of a real agent process fed 1M records, and of the capture path alone', load: () => import('./memory.bench.js') },
   codec: { what: 'record encoding + hashing vs protobufjs Record.encode', load: () => import('./codec.bench.js') },
   serial: { what: 'NMEA and MAVLink parse rate through the serial source, in memory and over a socat pty', load: () => import('./serial.bench.js') },
   'local-api': { what: 'conditions messages/s over the local API socket into a real Agent (JSON, client, protobuf)', load: () => import('./local-api.bench.js') },
@@ -62,7 +64,7 @@ let current: ChildProcess | undefined;
 
 /** Runs one benchmark in a fresh process (same loader), so no benchmark inherits another's JIT or heap state. */
 function runIsolated(name: string, dir: string, quick: boolean): Promise<Row[]> {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', name, '--dir', dir, ...(quick ? ['--quick'] : [])];
+  const args = [...withNodeFlags(process.execArgv), fileURLToPath(import.meta.url), '--child', name, '--dir', dir, ...(quick ? ['--quick'] : [])];
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     current = proc;
@@ -85,6 +87,7 @@ function machine() {
     platform: `${process.platform}-${process.arch}`,
     cpus: `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown'}`,
     memoryGb: Math.round(totalmem() / 1e9),
+    nodeFlags: NODE_FLAGS.join(' '),
   };
 }
 
@@ -125,7 +128,8 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ ...env, benches: sections }, null, 2));
   } else {
     console.log(`fieldproof bench${quick ? ' --quick' : ''}: ${env.node}, ${env.platform}, ${env.cpus}, ${env.memoryGb} GB, ${startedAt}`);
-    console.log(`load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after; ${totalSeconds.toFixed(0)} s in all; each benchmark in its own process. Ratio = figure / baseline.\n`);
+    console.log(`load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after; ${totalSeconds.toFixed(0)} s in all; each benchmark in its own process`);
+    console.log(`with the CLI's node flags (bin/runtime-flags.ts): ${env.nodeFlags}. Ratio = figure / baseline.\n`);
     console.log(renderTable(sections));
   }
   if (sections.some((s) => s.error)) process.exitCode = 1;

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4 --no-allocation-site-pretenuring
 // The one CLI: `fieldproof <command>`. Thin wiring only; each command lives in bin/commands/.
 import { Command } from 'commander';
 import { agentVersion } from './cli-support.js';

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../../bin/runtime-flags.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -36,10 +37,15 @@ export interface Helper {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
-/** Node flags for a TypeScript helper: tsx, plus --cpu-prof when FIELDPROOF_BENCH_CPU_PROF=DIR is set. */
+/** Node flags for a TypeScript helper: the CLI's flags, tsx, plus --cpu-prof when FIELDPROOF_BENCH_CPU_PROF=DIR is set. */
 export function nodeArgs(script: string, args: string[] = []): string[] {
   const prof = process.env.FIELDPROOF_BENCH_CPU_PROF;
-  return [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx', script, ...args];
+  return [...NODE_FLAGS, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx', script, ...args];
+}
+
+/** `execArgv` with the CLI's flags (bin/runtime-flags.ts) in front, unless already there: benchmarks run as the CLI does. */
+export function withNodeFlags(execArgv: readonly string[]): string[] {
+  return [...NODE_FLAGS.filter((f) => !execArgv.includes(f)), ...execArgv];
 }
 
 export function startHelper(label: string, command: string, args: string[], options: SpawnOptions = {}): Helper {

@@ -1,0 +1,51 @@
+// The node flags the CLI runs with: the shebang of bin/fieldproof.ts carries exactly NODE_FLAGS (which the
+// benchmarks use), and run through the kernel and `env -S` they do cap the young generation.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS, SHEBANG } from '../bin/runtime-flags.js';
+import { CLI } from './helpers/cli.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs('fp-flags-');
+
+// Bursts of objects in flight while the previous burst turns to garbage: what makes V8 grow its young generation.
+const CHURN = `
+import v8 from 'node:v8';
+let inFlight = [];
+for (let round = 0; round < 300; round++) {
+  const burst = [];
+  for (let i = 0; i < 5000; i++) burst.push({ i, s: 'x' + i, a: [i, i + 1] });
+  inFlight = burst;
+}
+const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+console.log(JSON.stringify({ execArgv: process.execArgv, youngBytes: young.space_size, inFlight: inFlight.length }));
+`;
+
+function run(file: string, args: string[] = []): { execArgv: string[]; youngBytes: number } {
+  return JSON.parse(execFileSync(file, args, { encoding: 'utf8' })) as { execArgv: string[]; youngBytes: number };
+}
+
+describe('runtime flags', () => {
+  it('the CLI\'s shebang is SHEBANG, built from NODE_FLAGS', () => {
+    expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe(SHEBANG);
+    expect(SHEBANG).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+  });
+
+  it('run as an executable through that shebang, node gets the flags and keeps its young generation at 2 x 4 MB', () => {
+    const dir = tempDir();
+    const script = join(dir, 'churn.mjs');
+    writeFileSync(script, `${SHEBANG}\n${CHURN}`);
+    chmodSync(script, 0o755);
+    const plainScript = join(dir, 'plain.mjs');
+    writeFileSync(plainScript, CHURN);
+    const flagged = run(script);
+    expect(flagged.execArgv).toEqual([...NODE_FLAGS]);
+    expect(flagged.youngBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+    // The same churn on node's defaults grows it further: the cap is the flags' doing.
+    const plain = run(process.execPath, [plainScript]);
+    expect(plain.execArgv).toEqual([]);
+    expect(plain.youngBytes).toBeGreaterThan(8 * 1024 * 1024);
+  });
+});
