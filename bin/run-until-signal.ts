@@ -34,10 +34,16 @@ export function watchStopSignals(onFirst: (signal: NodeJS.Signals) => void): Sto
   };
 }
 
-/** Resolves with the signal once `stop` has run after the first one (an error in it is reported, exit code 1). */
+/**
+ * Resolves with the signal once `stop` has run after the first one (an error in it is reported, exit code 1).
+ * Until then the process stays up even with nothing scheduled: an agent with no sources and no uplink
+ * still seals what `fieldproof capture` appends (its timers do not hold the process on their own).
+ */
 export function runUntilSignal(stop: (signal: string) => Promise<void>): Promise<string> {
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   return new Promise((resolve) => {
     watchStopSignals((signal) => {
+      clearInterval(keepAlive);
       stop(signal).then(() => resolve(signal), (err: Error) => {
         process.stderr.write(`fieldproof: error while stopping: ${err.message}\n`);
         process.exitCode = 1;

@@ -1,5 +1,7 @@
 // The fieldproof CLI as a child process: keygen (0600 key, key id, no silent overwrite), capture and
-// outbox --json, clear exit-2 errors for bad input, and capture beside another process appending to the same outbox.
+// outbox --json, clear exit-2 errors for bad input, capture beside another process appending to the same outbox,
+// and the agent daemon running with nothing to do but seal until SIGTERM.
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -7,7 +9,7 @@ import { openOutboxDatabase } from '../agent/outbox/database.js';
 import { Outbox, outboxStats, verifyOutbox, type Appended } from '../agent/outbox/index.js';
 import { keyIdOf, readDeviceKey, readPublicKey, toNumber } from '../proto/index.js';
 import { bulkBody } from './helpers/bodies.js';
-import { runCli } from './helpers/cli.js';
+import { CLI, ROOT, runCli } from './helpers/cli.js';
 import { testKey, writeTestKey } from './helpers/keys.js';
 import { DEVICE, heldRecords } from './helpers/outbox.js';
 import { useTempDirs } from './helpers/temp-dir.js';
@@ -139,5 +141,32 @@ describe('fieldproof capture and outbox', () => {
     expect(reported).toEqual(stats(outboxPath));
     expect(reported).toMatchObject({ deviceId: DEVICE, records: ours.length + 2, headSeq: ours.length + 2, ackedSeq: 0, evictedTotal: 0 });
     expect(reported.criticalPending).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('fieldproof agent', () => {
+  it('runs as an offline recorder (no sources, no uplink) until SIGTERM, sealing what `capture` appends meanwhile', async () => {
+    const { config, outboxPath } = await agentDir();
+    writeFileSync(config, `device_id: ${DEVICE}\nkey_file: keys/device.key\noutbox:\n  path: data/outbox.db\nseal:\n  max_age_ms: 100\nuplink:\n  enabled: false\n`);
+    const agent = spawn(process.execPath, ['--import', 'tsx', CLI, 'agent', '-c', config], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => agent.once('exit', (code) => resolve(code)));
+    agent.stdout.setEncoding('utf8').on('data', (d: string) => { output += d; });
+    agent.stderr.setEncoding('utf8').on('data', (d: string) => { output += d; });
+    try {
+      await vi.waitFor(() => {
+        if (agent.exitCode !== null) throw new Error(`agent exited with ${agent.exitCode}: ${output}`);
+        expect(output).toContain('"msg":"agent started"');
+      }, { timeout: 60_000, interval: 50 });
+      const captured = await runCli(['capture', '-c', config, 'marker', '{"kind":"note","text":"while the agent runs"}']);
+      expect(captured.code, captured.stderr).toBe(0);
+      // The agent's seal timer closes the segment the capture left open: the process is still there to do it.
+      await vi.waitFor(() => expect(stats(outboxPath)).toMatchObject({ records: 2, sealed: 2, unsealed: 0 }), { timeout: 10_000, interval: 50 });
+      expect(agent.exitCode).toBeNull();
+    } finally {
+      agent.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(output).toContain('"msg":"agent stopped"');
   });
 });
