@@ -1,14 +1,14 @@
 // Local API ingest: conditions messages/s into committed records over the Unix socket of a real Agent, one client
 // pipelining newline JSON, the typed LocalApiClient, and length-prefixed protobuf; beside the outbox's raw append.
-import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Agent } from '../agent/index.js';
 import { LocalApiClient } from '../agent/local-api-client/index.js';
-import { schema, type Body, type Conditions } from '../proto/index.js';
+import type { Body, Conditions } from '../proto/index.js';
 import { startBenchAgent } from './lib/bench-agent.js';
 import { cycle, outboxAppendRate } from './lib/bench-outbox.js';
 import { conditionsBody } from './lib/bodies.js';
 import { inBursts } from './lib/bursts.js';
+import { conditionsMessage, pipeline, type Framing } from './lib/local-api-feed.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
 import { k, median, perSecond } from './lib/stats.js';
 
@@ -16,54 +16,18 @@ type Style = 'json' | 'client' | 'protobuf';
 
 const conditionsOf = (i: number) => (conditionsBody(i) as { conditions: Conditions }).conditions;
 
-/** Every message of a run, encoded before the clock starts: JSON lines, or protobuf frames (length, kind 1, Conditions). */
-function encodeAll(style: 'json' | 'protobuf', n: number): Buffer {
-  const parts: Buffer[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    if (style === 'json') {
-      parts[i] = Buffer.from(`${JSON.stringify({ type: 'conditions', id: i + 1, body: conditionsOf(i) })}\n`);
-    } else {
-      const message = schema.Conditions.encode(conditionsOf(i)).finish();
-      const frame = Buffer.allocUnsafe(5 + message.length);
-      frame.writeUInt32BE(1 + message.length, 0);
-      frame[4] = 1;
-      frame.set(message, 5);
-      parts[i] = frame;
-    }
-  }
-  return Buffer.concat(parts);
+/** Every message of a run, encoded before the clock starts. */
+function encodeAll(style: Framing, n: number): Buffer {
+  return Buffer.concat(Array.from({ length: n }, (_, i) => conditionsMessage(style, i + 1, conditionsOf(i))));
 }
 
-/** Writes everything at once and counts replies (lines or frames) until `n` arrived; throws on any refusal. */
-function pipelined(path: string, style: 'json' | 'protobuf', payload: Buffer, n: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket: Socket = createConnection(path);
-    let replies = 0;
-    let pending: Buffer = Buffer.alloc(0);
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      if (chunk.includes('"ok":false')) {
-        socket.destroy();
-        reject(new Error(`local API refused a message: ${chunk.toString().split('\n').find((l) => l.includes('"ok":false'))}`));
-        return;
-      }
-      if (style === 'json') {
-        for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) replies++;
-      } else {
-        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-        let at = 0;
-        while (pending.length - at >= 4 && pending.length - at - 4 >= pending.readUInt32BE(at)) {
-          at += 4 + pending.readUInt32BE(at);
-          replies++;
-        }
-        pending = pending.subarray(at);
-      }
-      if (replies === n) {
-        socket.end();
-        resolve();
-      }
-    });
-    socket.once('connect', () => socket.write(payload));
+/** Writes everything at once and counts replies until `n` arrived; throws on any refusal. */
+function pipelined(path: string, style: Framing, payload: Buffer, n: number): Promise<void> {
+  let left: Buffer | undefined = payload;
+  return pipeline(path, style, n, () => {
+    const chunk = left;
+    left = undefined;
+    return chunk;
   });
 }
 
@@ -82,10 +46,10 @@ async function measure(ctx: BenchContext, style: Style, n: number, name: string)
   const socket = join(dir, `${name}.sock`);
   const agent: Agent = await startBenchAgent({ dir, deviceId: `uav-bench-${name}`, sources: { local_api: { socket } } });
   try {
-    const payload = style === 'client' ? undefined : encodeAll(style, n);
+    const payload = style === 'client' ? undefined : encodeAll(style as Framing, n);
     const before = agent.outbox.headSeq();
     const t0 = performance.now();
-    if (payload) await pipelined(socket, style as 'json' | 'protobuf', payload, n);
+    if (payload) await pipelined(socket, style as Framing, payload, n);
     else await viaClient(socket, n, 1000);
     const ms = performance.now() - t0;
     const committed = agent.outbox.headSeq() - before;

@@ -1,24 +1,32 @@
-// Memory: peak and final RSS of a child process capturing 1M Conditions records through a whole Agent, and
-// through the Outbox alone (with and without acks), beside a child that only opened better-sqlite3, same run.
+// Memory: peak RSS of a real `fieldproof agent` process (example config, offline) fed 1M conditions through its
+// local API, and, to show where memory goes, of child processes capturing through Agent.capture or the Outbox
+// alone; each beside a child that only opened better-sqlite3, same run. Every child runs with the CLI's flags.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../bin/runtime-flags.js';
+import type { Conditions } from '../proto/index.js';
+import { offlineExampleConfig, residentSet, startAgentProcess } from './lib/agent-process.js';
+import { conditionsBody } from './lib/bodies.js';
+import { conditionsMessage, pipeline } from './lib/local-api-feed.js';
 import { row, type Baseline, type BenchContext, type Row } from './lib/rows.js';
 import { transpileTree } from './lib/transpile-tree.js';
 
 const TARGET = { op: '<', value: 100 } as const;
 const MB = 1e6;
 const ACK_EVERY = 50_000;
+/** Frames written per socket write when feeding the agent process. */
+const FEED_CHUNK = 1000;
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 interface ChildArgs { mode: 'bare' | 'append' | 'agent'; dir: string; name: string; records: number; ackEvery: number }
 interface ChildResult { peakRss: number; finalRss: number; heapTotal: number; external: number; records: number; seconds: number }
 
-/** Runs child-rss in a fresh node process: `node --import tsx child-rss.ts`, or `node child-rss.js` when transpiled. */
-function child(command: string[], args: ChildArgs): Promise<ChildResult> {
+/** Runs child-rss (plain JavaScript) in a fresh node process with the CLI's flags. */
+function child(script: string, args: ChildArgs): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...command, JSON.stringify(args)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...NODE_FLAGS, script, JSON.stringify(args)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     proc.stdout.on('data', (d) => { out += d; });
@@ -32,30 +40,76 @@ function child(command: string[], args: ChildArgs): Promise<ChildResult> {
   });
 }
 
+interface ProcessResult { idleRss: number; peakRss: number; finalRss: number; seconds: number }
+
+/** Starts the agent process, lets it settle, feeds `records` protobuf conditions frames, reads its resident set. */
+async function deployedAgent(ctx: BenchContext, cli: string, records: number): Promise<ProcessResult> {
+  const config = await offlineExampleConfig(ctx.dir, 'ugv-mem');
+  const agent = await startAgentProcess(cli, config, 'agent process');
+  try {
+    await new Promise((r) => setTimeout(r, 2000)); // first health reading, broker retries, criteria timer
+    const idleRss = residentSet(agent.pid).rss;
+    let sent = 0;
+    let reported = 0;
+    const t0 = performance.now();
+    await pipeline(agent.socket, 'protobuf', records, () => {
+      if (sent >= records) return undefined;
+      const frames: Buffer[] = [];
+      for (const end = Math.min(records, sent + FEED_CHUNK); sent < end; sent++) {
+        frames.push(conditionsMessage('protobuf', sent + 1, (conditionsBody(sent) as { conditions: Conditions }).conditions));
+      }
+      return Buffer.concat(frames);
+    }, (replies) => {
+      if (replies - reported >= records / 5) {
+        reported = replies;
+        ctx.log(`agent process: ${replies} of ${records} committed, RSS ${mb(residentSet(agent.pid).rss)} MB`);
+      }
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const { rss, peak } = residentSet(agent.pid);
+    return { idleRss, peakRss: peak, finalRss: rss, seconds };
+  } finally {
+    await agent.stop();
+  }
+}
+
 export async function run(ctx: BenchContext): Promise<Row[]> {
   const records = ctx.quick ? 200_000 : 1_000_000;
   const n = `${records / 1e6}M`;
   // How the agent runs in production: plain JavaScript on bare node (tsx alone would add tens of MB).
-  const command = [transpileTree(root, join(here, 'child-rss.ts'), join(ctx.dir, 'js'))];
-  const bare = await child(command, { mode: 'bare', dir: ctx.dir, name: 'bare', records: 0, ackEvery: 0 });
+  const js = join(ctx.dir, 'js');
+  const childRss = transpileTree(root, join(here, 'child-rss.ts'), js);
+  const cli = transpileTree(root, join(root, 'bin', 'fieldproof.ts'), js);
+  const bare = await child(childRss, { mode: 'bare', dir: ctx.dir, name: 'bare', records: 0, ackEvery: 0 });
   const base: Baseline = { name: 'bare node, only opened better-sqlite3', figure: bare.finalRss / MB, unit: 'MB' };
-  const rows: Row[] = [];
+
+  const deployed = await deployedAgent(ctx, cli, records);
+  ctx.log(`agent process: bare ${mb(bare.finalRss)} MB; idle ${mb(deployed.idleRss)} MB; peak ${mb(deployed.peakRss)} MB over ${n} records`);
+  const what = 'a `fieldproof agent` process (example config, broker unreachable)';
+  const rows: Row[] = [
+    row(`RSS of ${what}, idle after start`, deployed.idleRss / MB, 'MB', base, {
+      note: `every source of config/agent.example.yaml on (health, serial port retried, local API, criteria); node ${NODE_FLAGS.join(' ')}`,
+    }),
+    row(`peak RSS, ${n} conditions into ${what} via its local API`, deployed.peakRss / MB, 'MB', base, {
+      target: TARGET,
+      note: `kernel VmHWM; protobuf frames pipelined on one connection, every one committed before its reply; ${Math.round(records / deployed.seconds / 1000)}k/s`,
+    }),
+    row(`final RSS, ${n} conditions into ${what} via its local API`, deployed.finalRss / MB, 'MB', base),
+  ];
+
   const subjects = [
-    { mode: 'agent', what: 'Agent.capture (whole agent, uplink offline)', verb: 'captured', target: true },
-    { mode: 'append', what: 'Outbox.append alone', verb: 'appended', target: false },
+    { mode: 'agent', what: 'Agent.capture (in-process agent, no sources, uplink off)', verb: 'captured', acks: [0] },
+    { mode: 'append', what: 'Outbox.append alone', verb: 'appended', acks: [0, ACK_EVERY] },
   ] as const;
   for (const s of subjects) {
-    const kept = await child(command, { mode: s.mode, dir: ctx.dir, name: `${s.mode}-kept`, records, ackEvery: 0 });
-    const acked = await child(command, { mode: s.mode, dir: ctx.dir, name: `${s.mode}-acked`, records, ackEvery: ACK_EVERY });
-    ctx.log(`${s.what}: bare ${mb(bare.finalRss)} MB; no ack peak ${mb(kept.peakRss)} MB; ack every ${ACK_EVERY / 1000}k peak ${mb(acked.peakRss)} MB`);
-    const target = s.target ? { target: TARGET } : {};
-    const note = (r: ChildResult) => `${r.records} records ${s.verb} in ${r.seconds.toFixed(1)} s (${Math.round(r.records / r.seconds / 1000)}k/s); at the end V8 heap ${mb(r.heapTotal)} MB, external ${mb(r.external)} MB`;
-    rows.push(
-      row(`peak RSS, ${n} via ${s.what}, no ack`, kept.peakRss / MB, 'MB', base, { ...target, note: note(kept) }),
-      row(`final RSS, ${n} via ${s.what}, no ack`, kept.finalRss / MB, 'MB', base),
-      row(`peak RSS, ${n} via ${s.what}, ack every ${ACK_EVERY / 1000}k`, acked.peakRss / MB, 'MB', base, { ...target, note: note(acked) }),
-      row(`final RSS, ${n} via ${s.what}, ack every ${ACK_EVERY / 1000}k`, acked.finalRss / MB, 'MB', base),
-    );
+    for (const ackEvery of s.acks) {
+      const r = await child(childRss, { mode: s.mode, dir: ctx.dir, name: `${s.mode}-${ackEvery}`, records, ackEvery });
+      const acks = ackEvery ? `ack every ${ackEvery / 1000}k` : 'no ack';
+      ctx.log(`${s.what}, ${acks}: peak ${mb(r.peakRss)} MB, final ${mb(r.finalRss)} MB`);
+      rows.push(row(`peak RSS, ${n} via ${s.what}, ${acks}`, r.peakRss / MB, 'MB', base, {
+        note: `${r.records} records ${s.verb} in bursts of 1000 in ${r.seconds.toFixed(1)} s (${Math.round(r.records / r.seconds / 1000)}k/s); final RSS ${mb(r.finalRss)} MB, V8 heap ${mb(r.heapTotal)} MB, external ${mb(r.external)} MB`,
+      }));
+    }
   }
   return rows;
 }

@@ -36,7 +36,9 @@ export function transpileTree(root: string, entry: string, out: string): string 
       else throw new Error(`${relative(root, file)}: cannot resolve import "${fileName}"`);
     }
   }
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  // The version too: the agent records it in every Boot record, and the CLI prints it.
+  const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name, version, type: 'module' })}\n`);
   if (!existsSync(join(out, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
   return join(out, relative(root, entry)).replace(/\.ts$/, '.js');
 }
