@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --no-allocation-site-pretenuring
+#!/usr/bin/env -S node --max-semi-space-size=4 --no-allocation-site-pretenuring --heap-growing-percent=25 --v8-pool-size=1
 // The one CLI: `fieldproof <command>`. Thin wiring only; each command lives in bin/commands/.
 import { Command } from 'commander';
 import { agentVersion } from './cli-support.js';

@@ -1,14 +1,20 @@
-// The V8 flags every fieldproof process runs with: the shebang of bin/fieldproof.ts carries them, and the
+// The node flags every fieldproof process runs with: the shebang of bin/fieldproof.ts carries them, and the
 // benchmarks pass the same ones, so what they measure is what ships. A test holds the two in step.
 
 /**
- * Node's default young generation grows to 2 x 16 MB semi-spaces under a steady stream of records,
- * which alone is a third of the agent's memory budget; 4 MB semi-spaces keep it at 8 MB. With a small
- * young generation, V8's allocation-site pretenuring sees records in flight survive a scavenge and then
- * allocates every later record straight into the old generation, where it waits for a full GC (the old
- * generation grew to 60 MB in the memory benchmark); turning pretenuring off keeps them young.
+ * Sized for a companion computer's memory budget; without them a whole agent fed 1M conditions over its
+ * local API peaked at about 160 MB of RSS, with them under 100 MB, at the same rate (npm run bench, memory).
+ *
+ * - `--max-semi-space-size=4`: under a steady stream of records V8 grows the young generation to
+ *   2 x 16 MB; 4 MB semi-spaces hold it at 8 MB.
+ * - `--no-allocation-site-pretenuring`: with a small young generation V8 sees records in flight survive a
+ *   scavenge and starts allocating every later record straight into the old generation (which then grew
+ *   to 60 MB); off, they stay young and die young.
+ * - `--heap-growing-percent=25`: a full GC once the old generation is 1.25x what the last one left live,
+ *   not up to 4x; records that do get promoted are swept before they pile up in RSS.
+ * - `--v8-pool-size=1`: one V8 helper thread rather than four, each with its own malloc arena.
  */
-export const NODE_FLAGS = ['--max-semi-space-size=4', '--no-allocation-site-pretenuring'] as const;
+export const NODE_FLAGS = ['--max-semi-space-size=4', '--no-allocation-site-pretenuring', '--heap-growing-percent=25', '--v8-pool-size=1'] as const;
 
 /** The shebang line that runs the CLI with NODE_FLAGS (`env -S` splits it; coreutils 8.30+, macOS). */
 export const SHEBANG = `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`;

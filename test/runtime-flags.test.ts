@@ -31,6 +31,8 @@ describe('runtime flags', () => {
   it('the CLI\'s shebang is SHEBANG, built from NODE_FLAGS', () => {
     expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe(SHEBANG);
     expect(SHEBANG).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+    // Linux before 5.1 reads only the first 127 bytes of a shebang line.
+    expect(SHEBANG.length).toBeLessThan(128);
   });
 
   it('run as an executable through that shebang, node gets the flags and keeps its young generation at 2 x 4 MB', () => {
