@@ -16,12 +16,15 @@ export interface ConnectionOptions {
 }
 
 /**
- * Replies not yet flushed above which reading pauses: bounds what one client keeps in flight (one that
- * writes but never reads, or a pipelining one). 256 keeps a pipelining client at full speed; more in
- * flight only lets requests outlive two young-generation GCs and land in the old generation (RSS).
+ * Requests in flight (read, reply not yet flushed) at which the connection stops taking more: what it
+ * has read beyond that waits as bytes (at most one socket read, 64 KB) and the socket is paused. Bounds
+ * one client that writes but never reads, and a pipelining one: 256 keeps the latter at full speed; more
+ * in flight only lets requests outlive two young-generation GCs and land in the old generation (RSS).
  */
-const PAUSE_AT = 256;
+export const PAUSE_AT = 256;
 const RESUME_AT = 64;
+
+type Event = { line: LineEvent } | { frame: FrameEvent };
 const STOP_GRACE_MS = 1000;
 
 export class Connection {
@@ -34,6 +37,13 @@ export class Connection {
   private paused = false;
   /** Nothing more is read: the peer ended, sent an oversized frame, or the agent is stopping. */
   private closing = false;
+  /** Lines or frames read but not yet submitted, because PAUSE_AT requests were in flight. */
+  private backlog: Event[] = [];
+  private backlogAt = 0;
+  /** The peer ended: once the backlog is submitted, finish. */
+  private ended = false;
+  /** The reply to a frame the end cut off: sent after every whole one before it. */
+  private endReplies: (() => void) | undefined;
 
   constructor(private readonly socket: Socket, private readonly options: ConnectionOptions) {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -46,6 +56,7 @@ export class Connection {
   async stop(): Promise<void> {
     this.closing = true;
     this.socket.pause();
+    this.pump(Infinity); // read means answered: the backlog too
     await this.finish();
     const timer = setTimeout(() => this.socket.destroy(), STOP_GRACE_MS);
     await this.closed;
@@ -59,16 +70,44 @@ export class Connection {
       if (chunk[0] === 0x00) this.frames = new FrameSplitter(this.options.maxMessageBytes);
       else this.lines = new LineSplitter(this.options.maxMessageBytes);
     }
-    if (this.lines) for (const event of this.lines.push(chunk)) this.onLine(event);
-    else for (const event of this.frames!.push(chunk)) this.onFrame(event);
+    if (this.lines) for (const line of this.lines.push(chunk)) this.backlog.push({ line });
+    else for (const frame of this.frames!.push(chunk)) this.backlog.push({ frame });
+    this.pump(PAUSE_AT);
   }
 
   private onEnd(): void {
     if (this.closing) return;
-    if (this.lines) for (const event of this.lines.end()) this.onLine(event);
+    if (this.lines) for (const line of this.lines.end()) this.backlog.push({ line });
     const partial = this.frames?.end();
-    if (partial) this.submit({ id: ++this.ordinal, error: new ApiError('INVALID', partial) });
+    this.ended = true;
     this.closing = true;
+    this.pump(PAUSE_AT);
+    if (partial) this.endReplies = () => this.submit({ id: ++this.ordinal, error: new ApiError('INVALID', partial) });
+    this.finishIfDrained();
+  }
+
+  /** Submits backlog events while fewer than `limit` requests are in flight; pauses the socket if some remain. */
+  private pump(limit: number): void {
+    while (this.backlogAt < this.backlog.length && this.unflushed < limit) {
+      const event = this.backlog[this.backlogAt++];
+      if ('line' in event) this.onLine(event.line);
+      else this.onFrame(event.frame);
+      if (this.backlog.length === 0) return; // an oversized frame dropped the rest
+    }
+    if (this.backlogAt === this.backlog.length) {
+      this.backlog = [];
+      this.backlogAt = 0;
+    } else if (!this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  /** After the peer ended: finish once every line or frame read has been submitted. */
+  private finishIfDrained(): void {
+    if (!this.ended || this.backlogAt < this.backlog.length) return;
+    this.ended = false;
+    this.endReplies?.();
     void this.finish();
   }
 
@@ -86,6 +125,8 @@ export class Connection {
       const max = this.options.maxMessageBytes;
       this.submit({ id: ++this.ordinal, error: new ApiError('TOO_LARGE', `frame length ${event.tooLarge} exceeds max_message_bytes (${max}): closing the connection, a length-prefixed stream cannot be resynced; reconnect and send smaller frames`) });
       this.closing = true;
+      this.backlog = []; // nothing after it can be read as frames
+      this.backlogAt = 0;
       void this.finish();
     } else {
       this.submit(requestFromFrame(event.frame, ++this.ordinal));
@@ -95,7 +136,6 @@ export class Connection {
   private submit(parsed: Parsed): void {
     const reply = this.options.respond(parsed);
     this.unflushed++;
-    this.throttle();
     this.tail = this.tail.then(() => reply).then((r) => this.write(r));
   }
 
@@ -113,13 +153,14 @@ export class Connection {
     });
   }
 
+  /** A reply went out: take more of the backlog, and read again once it is used up and few are in flight. */
   private throttle(): void {
-    if (!this.paused && this.unflushed >= PAUSE_AT) {
-      this.paused = true;
-      this.socket.pause();
-    } else if (this.paused && this.unflushed <= RESUME_AT) {
+    if (this.unflushed > RESUME_AT) return;
+    this.pump(PAUSE_AT);
+    if (this.ended) this.finishIfDrained();
+    else if (this.paused && this.backlogAt === this.backlog.length && !this.closing) {
       this.paused = false;
-      if (!this.closing) this.socket.resume();
+      this.socket.resume();
     }
   }
 
