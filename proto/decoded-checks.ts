@@ -1,5 +1,6 @@
 // What a decoded message can hide from the generated verify() (pure): fields its type did not know, kept
-// aside in `$unknowns` (see decodeKeepingUnknowns), and enum numbers its enum does not define (proto3 enums are open).
+// aside in `$unknowns` (see decodeKeepingUnknowns), enum numbers its enum does not define (proto3 enums are
+// open), and NaN.
 
 export interface UnknownField {
   /** Where, as a field path of the known parent ("" at the top, "weather", "criteria[0]"). */
@@ -18,18 +19,35 @@ export function findUnknownField(message: object): UnknownField | undefined {
   });
 }
 
-/**
- * The path of the first enum field, in `message` or any sub-message, holding a number its enum does not
- * define ("weather.precipitation", "criteria[1].comparator"); undefined when there is none.
- */
-export function findUndefinedEnum(message: object): string | undefined {
+/** An enum field holding a number its enum does not define. */
+export interface UndefinedEnum {
+  /** "weather.precipitation", "criteria[1].comparator". */
+  path: string;
+  value: number;
+}
+
+/** The first enum field, in `message` or any sub-message, holding a number its enum does not define. */
+export function findUndefinedEnum(message: object): UndefinedEnum | undefined {
   return firstInTree(message, '', (m, path, type) => {
     const own = m as Record<string, unknown>;
     for (const field of enumFieldsOf(type)) {
-      if (!Object.prototype.hasOwnProperty.call(own, field) || typeof own[field] !== 'number') continue;
+      const value = own[field];
+      if (!Object.prototype.hasOwnProperty.call(own, field) || typeof value !== 'number') continue;
       // toObject names a defined number and passes an undefined one through as the number.
-      if (typeof type.toObject({ [field]: own[field] }, { enums: String })[field] !== 'string') return join(path, field);
+      if (typeof type.toObject({ [field]: value }, { enums: String })[field] !== 'string') return { path: join(path, field), value };
     }
+    return undefined;
+  });
+}
+
+/**
+ * The path of the first float or double field, in `message` or any sub-message, holding NaN: a value the
+ * wire can carry but JSON cannot, and which compares unequal to itself in every check downstream.
+ */
+export function findNaN(message: object): string | undefined {
+  return firstInTree(message, '', (m, path) => {
+    const own = m as Record<string, unknown>;
+    for (const key of Object.keys(own)) if (Number.isNaN(own[key])) return join(path, key);
     return undefined;
   });
 }

@@ -1,7 +1,7 @@
 // proto/: the wire contract. Codec, record hashing, seals, keys and chain verification.
 // Imports nothing of ours; everything else builds on it.
 export * from './codec.js';
-export { findUnknownField, findUndefinedEnum, type UnknownField } from './decoded-checks.js';
+export { findNaN, findUnknownField, findUndefinedEnum, type UndefinedEnum, type UnknownField } from './decoded-checks.js';
 export * from './hash.js';
 export * from './keys.js';
 export * from './seal.js';

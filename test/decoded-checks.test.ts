@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { decodeKeepingUnknowns, findUndefinedEnum, findUnknownField, schema } from '../proto/index.js';
+import { decodeKeepingUnknowns, findNaN, findUndefinedEnum, findUnknownField, schema } from '../proto/index.js';
 
 const root = protobuf.loadSync(fileURLToPath(new URL('../proto/fieldproof.proto', import.meta.url)));
 root.resolveAll();
@@ -56,12 +56,22 @@ describe('findUndefinedEnum', () => {
           set(plain, value);
           const bytes = type.encode(type.fromObject(plain)).finish();
           const decoded = decodeKeepingUnknowns(staticType(name), bytes);
-          expect(findUndefinedEnum(decoded), `${name}.${path} = ${value}`).toBe(defined.includes(value) ? undefined : path);
+          expect(findUndefinedEnum(decoded), `${name}.${path} = ${value}`).toEqual(defined.includes(value) ? undefined : { path, value });
           checked++;
         }
       }
     }
     expect(checked).toBeGreaterThan(50);
+  });
+});
+
+describe('findNaN', () => {
+  it('names a NaN float or double at any depth, and passes infinities and ordinary numbers', () => {
+    const decode = (message: object) => schema.Conditions.decode(schema.Conditions.encode(message).finish());
+    expect(findNaN(decode({ perceptionConfidence: NaN }))).toBe('perceptionConfidence');
+    expect(findNaN(decode({ gnss: { latitudeDeg: NaN } }))).toBe('gnss.latitudeDeg');
+    expect(findNaN(decode({ measurements: [{ name: 'a', value: 1 }, { name: 'b', value: NaN }] }))).toBe('measurements[1].value');
+    expect(findNaN(decode({ perceptionConfidence: Infinity, gnss: { latitudeDeg: -Infinity }, measurements: [{ name: 'a', value: 0 }] }))).toBeUndefined();
   });
 });
 

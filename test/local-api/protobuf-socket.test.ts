@@ -101,11 +101,13 @@ describe('local API, protobuf frames: refusals', () => {
     expect(reply.error.message).toMatch(/^decision: unknown field number 23 \(wire type 0\) in "criteria\[1\]"/);
   });
 
-  it('an enum number the schema does not have: INVALID naming the field', async () => {
+  it('an enum number the schema does not have, or NaN: INVALID naming the field, as a JSON client is told', async () => {
     const { client } = await start();
-    client.write(frame(1, Buffer.from([0x12, 0x02, 0x08, 0x09]))); // weather { precipitation: 9 }
-    const [reply] = await client.frames(1);
-    expect(reply.error).toMatchObject({ code: 'INVALID', message: expect.stringContaining('precipitation') });
+    const nan = schema.Conditions.encode({ measurements: [{ name: 'wind', value: NaN }] }).finish();
+    client.write(Buffer.concat([frame(1, Buffer.from([0x12, 0x02, 0x08, 0x09])), frame(1, nan)])); // weather { precipitation: 9 }
+    const [badEnum, notANumber] = await client.frames(2);
+    expect(badEnum.error).toEqual({ code: 'INVALID', retryable: false, message: 'conditions: invalid value for "weather.precipitation": 9 is not a value of its enum' });
+    expect(notANumber.error).toEqual({ code: 'INVALID', retryable: false, message: 'conditions: invalid value for "measurements[0].value": NaN' });
   });
 
   it('an empty frame, or bytes after evaluate: INVALID', async () => {

@@ -1,6 +1,6 @@
 // Decodes and checks a body sent as protobuf bytes: malformed bytes, a field this agent's schema lacks
-// (refused, never dropped) and an enum number the schema does not define are INVALID, naming the field.
-import { decodeKeepingUnknowns, findUndefinedEnum, findUnknownField, schema } from '../../../proto/index.js';
+// (refused, never dropped), an enum number the schema does not define and NaN are INVALID, naming the field.
+import { decodeKeepingUnknowns, findNaN, findUndefinedEnum, findUnknownField, schema } from '../../../proto/index.js';
 import { ApiError } from './protocol.js';
 
 export type ProtobufKind = 'conditions' | 'decision' | 'handover' | 'marker';
@@ -35,9 +35,11 @@ export function bodyFromProtobuf(kind: ProtobufKind, bytes: Uint8Array): Decoded
   const unknown = findUnknownField(message);
   if (unknown) {
     const where = unknown.path ? ` in "${unknown.path}"` : '';
-    throw new ApiError('INVALID', `${kind}: unknown field number ${unknown.field} (wire type ${unknown.wireType})${where}: not in this agent's fieldproof.v1.${name}; was the sender built from another fieldproof.proto?`);
+    throw new ApiError('INVALID', `${kind}: unknown field number ${unknown.field} (wire type ${unknown.wireType})${where}: not in this agent's fieldproof.v1.${name}, or sent with another wire type; was the sender built from another fieldproof.proto?`);
   }
   const badEnum = findUndefinedEnum(message);
-  if (badEnum) throw new ApiError('INVALID', `${kind}: "${badEnum}" holds a number its enum in fieldproof.v1.${name} does not define`);
+  if (badEnum) throw new ApiError('INVALID', `${kind}: invalid value for "${badEnum.path}": ${badEnum.value} is not a value of its enum`);
+  const nan = findNaN(message);
+  if (nan) throw new ApiError('INVALID', `${kind}: invalid value for "${nan}": NaN`);
   return new DecodedBody(kind, message);
 }
