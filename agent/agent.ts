@@ -81,10 +81,10 @@ export class Agent {
       });
       uplink.start();
     }
-    if (config.metrics.port > 0) {
-      agent.metricsServer = await serveMetrics(agent.metrics, config.metrics.host, config.metrics.port);
-    }
     try {
+      if (config.metrics.port > 0) {
+        agent.metricsServer = await serveMetrics(agent.metrics, config.metrics.host, config.metrics.port);
+      }
       agent.sources = await createSources(config.sources, {
         deviceId: config.device_id,
         clock,

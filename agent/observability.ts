@@ -53,6 +53,9 @@ export class AgentMetrics {
 export async function serveMetrics(metrics: AgentMetrics, host: string, port: number): Promise<Server> {
   const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
+  // Read once per scrape: the outbox part is a query, and several series come from it.
+  let scraped: AgentState | undefined;
+  const state = () => (scraped ??= metrics.state());
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'fieldproof_agent_' });
   const counter = (name: string, help: string, read: () => number) => new Counter({
@@ -60,7 +63,7 @@ export async function serveMetrics(metrics: AgentMetrics, host: string, port: nu
     collect() { this.reset(); this.inc(read()); },
   });
   counter('fieldproof_agent_records_captured_total', 'Records committed to the outbox', () => metrics.captured);
-  counter('fieldproof_agent_records_sent_total', 'Records published (resends included)', () => metrics.state().recordsSent);
+  counter('fieldproof_agent_records_sent_total', 'Records published (resends included)', () => state().recordsSent);
   counter('fieldproof_agent_records_acked_total', 'Records the hub confirmed stored, freed from the outbox', () => metrics.acked);
   counter('fieldproof_agent_records_evicted_total', 'Records evicted under quota (each range named by a Gap record)', () => metrics.evicted);
   new Counter({
@@ -75,9 +78,9 @@ export async function serveMetrics(metrics: AgentMetrics, host: string, port: nu
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30],
   });
   const gauge = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect() { this.set(read()); } });
-  gauge('fieldproof_agent_outbox_records', 'Records held in the outbox', () => metrics.state().records);
-  gauge('fieldproof_agent_outbox_bytes', 'Bytes held in the outbox', () => metrics.state().bytes);
-  gauge('fieldproof_agent_mqtt_connected', '1 while connected to the broker', () => (metrics.state().connected ? 1 : 0));
+  gauge('fieldproof_agent_outbox_records', 'Records held in the outbox', () => state().records);
+  gauge('fieldproof_agent_outbox_bytes', 'Bytes held in the outbox', () => state().bytes);
+  gauge('fieldproof_agent_mqtt_connected', '1 while connected to the broker', () => (state().connected ? 1 : 0));
   new Gauge({
     name: 'fieldproof_agent_source_count', help: 'Each input\'s own counters (messages read, records, errors by kind, reconnects)',
     labelNames: ['source', 'counter'], registers,
@@ -91,6 +94,7 @@ export async function serveMetrics(metrics: AgentMetrics, host: string, port: nu
       res.writeHead(404).end('not found: try /metrics\n');
       return;
     }
+    scraped = undefined;
     registry.metrics().then(
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
       (err: Error) => res.writeHead(500).end(`${err.message}\n`),

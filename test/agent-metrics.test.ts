@@ -1,19 +1,23 @@
 // The agent's counters, and its Prometheus endpoint when metrics.port is set: every series read from the
-// running agent at scrape time (captures, refusals, outbox size, broker state, process metrics).
+// running agent at scrape time (captures, refusals, outbox size, sent and acked by a real hub, ack latency).
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Agent, createLogger } from '../agent/index.js';
-import { agentConfigSchema } from '../config/index.js';
+import { agentConfigSchema, defaultHubConfig } from '../config/index.js';
+import { Hub, createLogger as hubLogger } from '../hub/index.js';
 import { generateDeviceKey } from '../proto/index.js';
 import { bulkBody } from './helpers/bodies.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('fp-metrics-');
 let agent: Agent | undefined;
+let hub: Hub | undefined;
 afterEach(async () => {
   await agent?.stop();
+  await hub?.stop();
   agent = undefined;
+  hub = undefined;
 });
 
 function freePort(): Promise<number> {
@@ -25,18 +29,28 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startAgent(port: number): Promise<Agent> {
+async function startAgent(port: number, to?: Hub): Promise<Agent> {
   const dir = tempDir();
+  const key = await generateDeviceKey();
+  if (to) await to.store.addDeviceKey('rover-9', key.keyId, key.publicKey, 'test');
   const config = agentConfigSchema.parse({
     device_id: 'rover-9',
     key_file: join(dir, 'unused.key'),
     outbox: { path: join(dir, 'outbox.db') },
-    uplink: { enabled: false },
+    seal: { max_age_ms: 50 },
+    mqtt: to ? { url: to.mqttUrl, protocol_version: 4 } : {},
+    uplink: to ? { backoff_initial_ms: 50 } : { enabled: false },
     metrics: { port, host: '127.0.0.1' },
     log: { level: 'silent' },
   });
-  agent = await Agent.start(config, { key: await generateDeviceKey(), logger: createLogger('silent') });
+  agent = await Agent.start(config, { key, logger: createLogger('silent') });
   return agent;
+}
+
+async function scrape(port: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(res.status).toBe(200);
+  return res.text();
 }
 
 function value(text: string, series: string): number | undefined {
@@ -50,9 +64,7 @@ describe('agent metrics', () => {
     const a = await startAgent(port);
     for (let i = 0; i < 3; i++) await a.capture(bulkBody(i));
     await expect(a.capture({} as never)).rejects.toThrow(); // no body at all
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
-    expect(res.status).toBe(200);
-    const text = await res.text();
+    const text = await scrape(port);
     expect(value(text, 'fieldproof_agent_records_captured_total')).toBe(3);
     expect(value(text, 'fieldproof_agent_capture_failed_total{code="INVALID"}')).toBe(1);
     expect(value(text, 'fieldproof_agent_outbox_records')).toBe(4); // the Boot record and three captures
@@ -61,6 +73,23 @@ describe('agent metrics', () => {
     expect(text).toContain('fieldproof_agent_ack_latency_seconds_bucket');
     expect(text).toContain('fieldproof_agent_process_resident_memory_bytes');
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+  });
+
+  it('counts what went to a hub and came back acknowledged, with the ack latency', async () => {
+    const dir = tempDir();
+    const hubConfig = defaultHubConfig(dir);
+    hubConfig.embedded_broker = { enabled: true, host: '127.0.0.1', port: 0 };
+    hubConfig.store.path = join(dir, 'hub.db');
+    hub = await Hub.start(hubConfig, { logger: hubLogger('silent') });
+    const port = await freePort();
+    const a = await startAgent(port, hub);
+    for (let i = 0; i < 5; i++) await a.capture(bulkBody(i));
+    await vi.waitFor(async () => expect(value(await scrape(port), 'fieldproof_agent_records_acked_total')).toBe(6), { timeout: 20_000, interval: 100 });
+    const text = await scrape(port);
+    expect(value(text, 'fieldproof_agent_records_sent_total')).toBeGreaterThanOrEqual(6); // the Boot record and five captures, resends included
+    expect(value(text, 'fieldproof_agent_mqtt_connected')).toBe(1);
+    expect(value(text, 'fieldproof_agent_outbox_records')).toBe(0);
+    expect(value(text, 'fieldproof_agent_ack_latency_seconds_count')).toBeGreaterThanOrEqual(1);
   });
 
   it('still counts when metrics.port is 0 (nothing served)', async () => {
