@@ -43,8 +43,7 @@ export function runUntilSignal(stop: (signal: string) => Promise<void>): Promise
   const keepAlive = setInterval(() => {}, 2 ** 30);
   return new Promise((resolve) => {
     watchStopSignals((signal) => {
-      clearInterval(keepAlive);
-      stop(signal).then(() => resolve(signal), (err: Error) => {
+      stop(signal).finally(() => clearInterval(keepAlive)).then(() => resolve(signal), (err: Error) => {
         process.stderr.write(`fieldproof: error while stopping: ${err.message}\n`);
         process.exitCode = 1;
         resolve(signal);
