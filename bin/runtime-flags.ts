@@ -16,5 +16,14 @@
  */
 export const NODE_FLAGS = ['--max-semi-space-size=4', '--no-allocation-site-pretenuring', '--heap-growing-percent=25', '--v8-pool-size=1'] as const;
 
-/** The shebang line that runs the CLI with NODE_FLAGS (`env -S` splits it; coreutils 8.30+, macOS). */
+/**
+ * The shebang line that runs the CLI with NODE_FLAGS. `env -S` splits it: GNU coreutils 8.30+, macOS and
+ * FreeBSD have it; BusyBox (Alpine, many Buildroot and Yocto images) does not, so there run
+ * `node <NODE_FLAGS> dist/bin/fieldproof.js` (the agent warns when started without them).
+ */
 export const SHEBANG = `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`;
+
+/** Which of NODE_FLAGS this process was started without (node invoked directly, or BusyBox `env`, which lacks -S). */
+export function missingNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  return NODE_FLAGS.filter((flag) => !execArgv.includes(flag));
+}

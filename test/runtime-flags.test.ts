@@ -2,9 +2,10 @@
 // benchmarks use), and run through the kernel and `env -S` they do cap the young generation.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NODE_FLAGS, SHEBANG } from '../bin/runtime-flags.js';
+import { missingNodeFlags, NODE_FLAGS, SHEBANG } from '../bin/runtime-flags.js';
 import { CLI } from './helpers/cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
@@ -28,9 +29,14 @@ function run(file: string, args: string[] = []): { execArgv: string[]; youngByte
 }
 
 describe('runtime flags', () => {
+  it('names the flags a process was started without', () => {
+    expect(missingNodeFlags([...NODE_FLAGS, '--import', 'tsx'])).toEqual([]);
+    expect(missingNodeFlags(['--max-semi-space-size=4'])).toEqual(NODE_FLAGS.slice(1));
+  });
+
   it('the CLI\'s shebang is SHEBANG, built from NODE_FLAGS', () => {
     expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe(SHEBANG);
-    expect(SHEBANG).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+    for (const flag of NODE_FLAGS) expect(SHEBANG.split(' ')).toContain(flag);
     // Linux before 5.1 reads only the first 127 bytes of a shebang line.
     expect(SHEBANG.length).toBeLessThan(128);
   });
@@ -45,9 +51,10 @@ describe('runtime flags', () => {
     const flagged = run(script);
     expect(flagged.execArgv).toEqual([...NODE_FLAGS]);
     expect(flagged.youngBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
-    // The same churn on node's defaults grows it further: the cap is the flags' doing.
+    // The same churn on node's defaults grows it further: the cap is the flags' doing. (V8 sizes its
+    // default young generation from the machine's memory; below 4 GB it may stay small on its own.)
     const plain = run(process.execPath, [plainScript]);
     expect(plain.execArgv).toEqual([]);
-    expect(plain.youngBytes).toBeGreaterThan(8 * 1024 * 1024);
+    if (totalmem() >= 4 * 1024 ** 3) expect(plain.youngBytes).toBeGreaterThan(8 * 1024 * 1024);
   });
 });

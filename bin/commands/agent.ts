@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadAgentConfig } from '../../config/index.js';
 import { action } from '../cli-support.js';
 import { runUntilSignal } from '../run-until-signal.js';
+import { missingNodeFlags } from '../runtime-flags.js';
 
 export function registerAgent(program: Command): void {
   program.command('agent')
@@ -16,6 +17,10 @@ export function registerAgent(program: Command): void {
       if (opts.mqtt) config.mqtt.url = opts.mqtt;
       const { Agent } = await import('../../agent/index.js');
       const agent = await Agent.start(config);
+      const missing = missingNodeFlags();
+      if (missing.length) {
+        agent.log.warn({ missing }, 'node started without fieldproof\'s flags: expect about 1.5x the memory under load; run `fieldproof agent` itself, or pass them to node (README, Running an agent and a hub)');
+      }
       await runUntilSignal(async (signal) => {
         agent.log.info({ signal }, 'stopping');
         await agent.stop({ drainMs: Number(opts.drainMs) || 0 });
