@@ -27,22 +27,32 @@ export function pipeline(path: string, framing: Framing, expected: number, next:
     let replies = 0;
     let pending: Buffer = Buffer.alloc(0);
     socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      if (chunk.includes('"ok":false')) {
-        socket.destroy();
-        reject(new Error(`local API refused a message: ${chunk.toString().split(/\n|\0/).find((l) => l.includes('"ok":false'))}`));
-        return;
-      }
+    socket.on('close', () => {
+      if (replies < expected) reject(new Error(`local API closed the connection after ${replies} of ${expected} replies`));
+    });
+    /** The next whole reply in `pending` (a line or a frame's JSON), or undefined. */
+    const nextReply = (): Buffer | undefined => {
       if (framing === 'json') {
-        for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) replies++;
-      } else {
-        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-        let at = 0;
-        while (pending.length - at >= 4 && pending.length - at - 4 >= pending.readUInt32BE(at)) {
-          at += 4 + pending.readUInt32BE(at);
-          replies++;
+        const nl = pending.indexOf(0x0a);
+        if (nl === -1) return undefined;
+        const line = pending.subarray(0, nl);
+        pending = pending.subarray(nl + 1);
+        return line;
+      }
+      if (pending.length < 4 || pending.length - 4 < pending.readUInt32BE(0)) return undefined;
+      const body = pending.subarray(4, 4 + pending.readUInt32BE(0));
+      pending = pending.subarray(4 + body.length);
+      return body;
+    };
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      for (let reply = nextReply(); reply; reply = nextReply()) {
+        if (reply.includes('"ok":false')) {
+          socket.destroy();
+          reject(new Error(`local API refused a message: ${reply.toString()}`));
+          return;
         }
-        pending = pending.subarray(at);
+        replies++;
       }
       onReply?.(replies);
       if (replies === expected) {
