@@ -57,6 +57,7 @@ export class Connection {
     this.closing = true;
     this.socket.pause();
     this.pump(Infinity); // read means answered: the backlog too
+    this.finishIfDrained(); // and a frame the peer's end cut off
     await this.finish();
     const timer = setTimeout(() => this.socket.destroy(), STOP_GRACE_MS);
     await this.closed;
