@@ -105,6 +105,11 @@ export async function serveMetrics(metrics: AgentMetrics, host: string, port: nu
     server.listen(port, host, () => resolve());
   });
   metrics.onAckLatency = (seconds) => ackLatency.observe(seconds);
-  server.once('close', () => { metrics.onAckLatency = undefined; });
+  // Default collectors hook process-wide observers that reach the registry, and its collectors reach the
+  // agent: let go of both when the server closes (a simulator runs many agents in one process).
+  server.once('close', () => {
+    metrics.onAckLatency = undefined;
+    registry.clear();
+  });
   return server;
 }
