@@ -23,8 +23,6 @@ export interface ConnectionOptions {
  */
 export const PAUSE_AT = 256;
 const RESUME_AT = 64;
-
-type Event = { line: LineEvent } | { frame: FrameEvent };
 const STOP_GRACE_MS = 1000;
 
 export class Connection {
@@ -37,8 +35,8 @@ export class Connection {
   private paused = false;
   /** Nothing more is read: the peer ended, sent an oversized frame, or the agent is stopping. */
   private closing = false;
-  /** Lines or frames read but not yet submitted, because PAUSE_AT requests were in flight. */
-  private backlog: Event[] = [];
+  /** Lines or frames (as the framing is) read but not yet submitted, because PAUSE_AT requests were in flight. */
+  private backlog: (LineEvent | FrameEvent)[] = [];
   private backlogAt = 0;
   /** The peer ended: once the backlog is submitted, finish. */
   private ended = false;
@@ -71,14 +69,13 @@ export class Connection {
       if (chunk[0] === 0x00) this.frames = new FrameSplitter(this.options.maxMessageBytes);
       else this.lines = new LineSplitter(this.options.maxMessageBytes);
     }
-    if (this.lines) for (const line of this.lines.push(chunk)) this.backlog.push({ line });
-    else for (const frame of this.frames!.push(chunk)) this.backlog.push({ frame });
+    this.enqueue(this.lines ? this.lines.push(chunk) : this.frames!.push(chunk));
     this.pump(PAUSE_AT);
   }
 
   private onEnd(): void {
     if (this.closing) return;
-    if (this.lines) for (const line of this.lines.end()) this.backlog.push({ line });
+    if (this.lines) this.enqueue(this.lines.end());
     const partial = this.frames?.end();
     this.ended = true;
     this.closing = true;
@@ -87,12 +84,22 @@ export class Connection {
     this.finishIfDrained();
   }
 
+  /** Adds what a splitter returned (a fresh array each time) to the backlog; taken as it is when that is empty. */
+  private enqueue(events: (LineEvent | FrameEvent)[]): void {
+    if (this.backlogAt === this.backlog.length) {
+      this.backlog = events;
+      this.backlogAt = 0;
+    } else {
+      for (const event of events) this.backlog.push(event);
+    }
+  }
+
   /** Submits backlog events while fewer than `limit` requests are in flight; pauses the socket if some remain. */
   private pump(limit: number): void {
     while (this.backlogAt < this.backlog.length && this.unflushed < limit) {
       const event = this.backlog[this.backlogAt++];
-      if ('line' in event) this.onLine(event.line);
-      else this.onFrame(event.frame);
+      if (this.lines) this.onLine(event as LineEvent);
+      else this.onFrame(event as FrameEvent);
       if (this.backlog.length === 0) return; // an oversized frame dropped the rest
     }
     if (this.backlogAt === this.backlog.length) {
