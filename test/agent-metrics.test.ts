@@ -1,6 +1,5 @@
 // The agent's counters, and its Prometheus endpoint when metrics.port is set: every series read from the
 // running agent at scrape time (captures, refusals, outbox size, sent and acked by a real hub, ack latency).
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Agent, createLogger } from '../agent/index.js';
@@ -8,6 +7,7 @@ import { agentConfigSchema, defaultHubConfig } from '../config/index.js';
 import { Hub, createLogger as hubLogger } from '../hub/index.js';
 import { generateDeviceKey } from '../proto/index.js';
 import { bulkBody } from './helpers/bodies.js';
+import { reservePort } from './helpers/tcp-proxy.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('fp-metrics-');
@@ -19,15 +19,6 @@ afterEach(async () => {
   agent = undefined;
   hub = undefined;
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startAgent(port: number, to?: Hub): Promise<Agent> {
   const dir = tempDir();
@@ -60,7 +51,7 @@ function value(text: string, series: string): number | undefined {
 
 describe('agent metrics', () => {
   it('serves the counters of the running agent on /metrics, read at scrape time', async () => {
-    const port = await freePort();
+    const port = await reservePort();
     const a = await startAgent(port);
     for (let i = 0; i < 3; i++) await a.capture(bulkBody(i));
     await expect(a.capture({} as never)).rejects.toThrow(); // no body at all
@@ -81,7 +72,7 @@ describe('agent metrics', () => {
     hubConfig.embedded_broker = { enabled: true, host: '127.0.0.1', port: 0 };
     hubConfig.store.path = join(dir, 'hub.db');
     hub = await Hub.start(hubConfig, { logger: hubLogger('silent') });
-    const port = await freePort();
+    const port = await reservePort();
     const a = await startAgent(port, hub);
     for (let i = 0; i < 5; i++) await a.capture(bulkBody(i));
     await vi.waitFor(async () => expect(value(await scrape(port), 'fieldproof_agent_records_acked_total')).toBe(6), { timeout: 20_000, interval: 100 });
