@@ -1,12 +1,23 @@
-// MAVLink v2 frames for tests, made by the simulator's frame builder (node-mavlink's own encoder), plus
-// deliberately unreadable ones (a message id in no dialect, an ArduPilot-only message).
-import { ardupilotmega, common, minimal, type MavLinkData } from 'node-mavlink';
+// MAVLink frames for tests, made by node-mavlink's own encoder (v2 through the simulator's frame builder, v1 and
+// signed v2 directly), plus deliberately unreadable ones (a message id in no dialect, an ArduPilot-only message).
+import { ardupilotmega, common, minimal, MavLinkPacketSignature, MavLinkProtocolV1, MavLinkProtocolV2, type MavLinkData } from 'node-mavlink';
 import { gpsRawIntMessage, heartbeatMessage, mavlinkFrame, sysStatusMessage, vibrationMessage } from '../../simulator/virtual-sensors/mavlink.js';
 
 let seq = 0;
 
 export function frame(message: MavLinkData, sysid = 1, compid = 1): Buffer {
   return mavlinkFrame(message, seq++, sysid, compid);
+}
+
+/** The same message as a MAVLink v1 frame (0xFE): no extension fields, message ids up to 255 only. */
+export function frameV1(message: MavLinkData, sysid = 1, compid = 1): Buffer {
+  return new MavLinkProtocolV1(sysid, compid).serialize(message, seq++ & 0xff);
+}
+
+/** A signed MAVLink v2 frame: incompat flag 0x01 and a 13-byte signature trailer (link id, timestamp, SHA-256 based signature). */
+export function frameSigned(message: MavLinkData, sysid = 1, compid = 1, linkId = 1): Buffer {
+  const protocol = new MavLinkProtocolV2(sysid, compid, MavLinkProtocolV2.IFLAG_SIGNED);
+  return protocol.sign(protocol.serialize(message, seq++ & 0xff), linkId, MavLinkPacketSignature.key('fieldproof test link'), Date.UTC(2025, 0, 1));
 }
 
 /** A HEARTBEAT: a PX4 quadrotor unless told otherwise. */
@@ -22,8 +33,15 @@ export function sysStatus(present: number, enabled: number, health: number): Buf
   return frame(sysStatusMessage({ present, enabled, health }, 250, 12_600));
 }
 
-export function gpsRawInt(over: Partial<Pick<common.GpsRawInt, 'fixType' | 'lat' | 'lon' | 'alt' | 'eph' | 'vel' | 'satellitesVisible'>> = {}): Buffer {
-  return frame(gpsRawIntMessage({
+type GpsRawOverrides = Partial<Pick<common.GpsRawInt, 'fixType' | 'lat' | 'lon' | 'alt' | 'eph' | 'vel' | 'satellitesVisible'>>;
+
+export function gpsRawInt(over: GpsRawOverrides = {}): Buffer {
+  return frame(gpsRawIntOf(over));
+}
+
+/** The GPS_RAW_INT message itself, for frameV1() and frameSigned(). */
+export function gpsRawIntOf(over: GpsRawOverrides = {}): common.GpsRawInt {
+  return gpsRawIntMessage({
     timeUsec: 1_000_000n,
     fixType: common.GpsFixType.GPS_FIX_TYPE_3D_FIX,
     lat: 473977418,
@@ -35,7 +53,7 @@ export function gpsRawInt(over: Partial<Pick<common.GpsRawInt, 'fixType' | 'lat'
     cog: 9000,
     satellitesVisible: 14,
     ...over,
-  }));
+  });
 }
 
 export const SENSOR = common.MavSysStatusSensor;

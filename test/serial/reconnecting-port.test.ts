@@ -1,11 +1,15 @@
 // The reconnect loop with a fake port: missing at start, unplugged while open, a factory that throws,
-// errors in the data handler; one log line per outage and stop() that really stops. No real I/O.
+// errors in the data handler, the reopen hook; one log line per outage and stop() that really stops. No real I/O.
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../agent/observability.js';
+import { createSerialSource } from '../../agent/sources/serial/index.js';
+import { px4CustomMode } from '../../agent/sources/serial/mavlink/mode-names.js';
 import type { SerialPortLike } from '../../agent/sources/serial/port.js';
 import { ReconnectingPort } from '../../agent/sources/serial/reconnecting-port.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { fakeContext, portConfig } from './fake-context.js';
+import { gpsRawInt, heartbeat } from './mavlink-frames.js';
 
 /** A device that is either plugged in or not; each open() makes a new port like the real factory. */
 class FakeDevice {
@@ -119,6 +123,53 @@ describe('reconnecting port', () => {
     device.current!.emit('data', Buffer.from('b'));
     expect(port.counters()).toMatchObject({ open_errors: 2, data_errors: 2, opens: 1 });
     expect(rec.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+  });
+
+  it("calls onOpen on every open, before the new port's data; a throwing onOpen is counted, not fatal", async () => {
+    const device = new FakeDevice();
+    device.present = true;
+    const events: string[] = [];
+    const rec = recordingLog();
+    let opens = 0;
+    const port = new ReconnectingPort({
+      label: 'x', path: '/dev/fake', baudRate: 9600, reconnectMs: 20, log: rec.log, factory: device.factory,
+      onData: (c) => events.push(`data ${c.toString()}`),
+      onOpen: () => {
+        events.push('open');
+        if (++opens === 2) throw new Error('boom');
+      },
+    });
+    ports.push(port);
+    port.start();
+    await waitFor('open', () => port.connected);
+    device.current!.emit('data', Buffer.from('one'));
+    device.current!.unplug();
+    await waitFor('the port to be reopened', () => port.counters().reconnects === 1 && port.connected);
+    device.current!.emit('data', Buffer.from('two'));
+    expect(events).toEqual(['open', 'data one', 'open', 'data two']);
+    expect(port.counters()).toMatchObject({ opens: 2, data_errors: 1 });
+  });
+
+  it('MAVLink: a frame cut by an unplug is dropped at the reopen, so the one HEARTBEAT after it is read at once', async () => {
+    const device = new FakeDevice();
+    device.present = true;
+    const { ctx, handovers } = fakeContext();
+    const source = createSerialSource(portConfig({ name: 'fc0', path: '/dev/fake', protocol: 'mavlink', autopilot: 'px4', reconnect_ms: 50 }), ctx, { portFactory: device.factory });
+    try {
+      await source.start();
+      await waitFor('open', () => source.counters().connected === 1);
+      device.current!.emit('data', heartbeat(px4CustomMode(3)));
+      device.current!.emit('data', gpsRawInt().subarray(0, 20)); // its header promises 40 more bytes
+      device.current!.unplug();
+      await waitFor('the reopen', () => source.counters().reconnects === 1 && source.counters().connected === 1);
+      device.current!.emit('data', heartbeat(px4CustomMode(4, 6)));
+      expect(source.counters()).toMatchObject({ msg_heartbeat: 2 }); // decoded at once, not after an idle timeout
+      await waitFor('the Handover to be captured', () => handovers().length === 1);
+      expect(handovers()).toMatchObject([{ fromMode: 'POSCTL', toMode: 'AUTO.LAND' }]);
+      expect(source.counters()).toMatchObject({ resets: 1, timeouts: 0, noise_bytes: 20 });
+    } finally {
+      await source.stop();
+    }
   });
 
   it('stops retrying and closes the port on stop()', async () => {

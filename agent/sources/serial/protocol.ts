@@ -7,6 +7,10 @@ import type { CaptureQueue } from './capture-queue.js';
 export interface ProtocolHandler {
   /** Bytes from the port, in any chunking; never throws on bad input (it is counted instead). */
   push(chunk: Buffer): void;
+  /** The port reopened: drop any partial message from before the outage (it can only mis-frame what follows). */
+  reset?(): void;
+  /** The source stopped: no more bytes, and no timers left that would record anything. */
+  close?(): void;
   counters(): Record<string, number>;
 }
 

@@ -13,6 +13,11 @@ export interface ReconnectingPortOptions {
   log: Logger;
   /** Bytes as they arrive; an exception here is counted and logged, never passed to the port. */
   onData(chunk: Buffer): void;
+  /**
+   * The port (re)opened, before its first bytes: bytes from before an outage cannot continue into the
+   * new ones, so a protocol drops any partial frame here. An exception is counted like onData's.
+   */
+  onOpen?(): void;
 }
 
 export interface PortCounters {
@@ -90,6 +95,7 @@ export class ReconnectingPort {
       if (this.counts.reconnects > 0) this.o.log.info({ path: this.o.path }, `${this.o.label}: ${this.o.path} is back; reading again`);
       else this.o.log.info({ path: this.o.path, baud: this.o.baudRate }, `${this.o.label}: opened ${this.o.path}`);
       this.outage = false;
+      this.call(() => this.o.onOpen?.());
     };
     try {
       port.open(opened);
@@ -128,8 +134,13 @@ export class ReconnectingPort {
   private data(port: SerialPortLike, chunk: Buffer): void {
     if (this.port !== port) return;
     this.counts.bytes += chunk.length;
+    this.call(() => this.o.onData(chunk));
+  }
+
+  /** Runs a protocol callback; a throw is a decoding bug, counted and logged once per run of failures. */
+  private call(fn: () => void): void {
     try {
-      this.o.onData(chunk);
+      fn();
       this.dataFailing = false;
     } catch (err) {
       this.counts.data_errors++;

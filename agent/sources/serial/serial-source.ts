@@ -35,6 +35,7 @@ export function createSerialSource(config: SerialSourceConfig, ctx: SourceContex
     factory: options.portFactory ?? openSerialPort,
     log,
     onData: (chunk) => handler?.push(chunk),
+    onOpen: () => handler?.reset?.(),
   });
 
   return {
@@ -45,6 +46,7 @@ export function createSerialSource(config: SerialSourceConfig, ctx: SourceContex
     },
     async stop() {
       await port.stop();
+      handler?.close?.();
       await queue.drain();
     },
     counters: () => ({ ...port.counters(), connected: port.connected ? 1 : 0, ...handler?.counters(), ...queue.counters() }),

@@ -1,6 +1,7 @@
 // agent/sources/serial/mavlink: MAVLink from an autopilot (HEARTBEAT, VIBRATION, SYS_STATUS,
 // GPS_RAW_INT). Importing this folder loads node-mavlink; the serial source does so only on demand.
 export { createMavlinkHandler } from './mavlink-handler.js';
+export { crc16, FrameScanner, type CrcExtraOf, type MavlinkFrame, type ScanCounters } from './frame-scanner.js';
 export { createMavlinkReader, sensorName, type MavlinkCounters, type MavlinkReader } from './mavlink-reader.js';
 export * from './messages.js';
 export { ModeTracker, type ModeUpdate } from './mode-tracker.js';

@@ -75,6 +75,8 @@ export function createMavlinkHandler({ config, ctx, queue, sourceId }: ProtocolC
 
   return {
     push: (chunk) => reader.push(chunk),
+    reset: () => reader.reset(),
+    close: () => reader.close(),
     counters: () => ({ ...reader.counters(), ...counts }),
   };
 }

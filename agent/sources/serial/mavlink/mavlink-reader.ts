@@ -1,25 +1,53 @@
-// Frames and decodes MAVLink (v2, and v1) with node-mavlink's splitter and parser and the minimal and
-// common registries. The only file that imports node-mavlink; loaded only when a port speaks MAVLink.
-import { common, minimal, MavLinkPacketParser, MavLinkPacketSplitter, type MavLinkData, type MavLinkPacket } from 'node-mavlink';
+// Decodes MAVLink (v1, v2, signed v2) with our frame scanner and node-mavlink's registries (CRC_EXTRA and
+// payload layouts). The only file that imports node-mavlink; loaded only when a port speaks MAVLink.
+import { common, minimal, MavLinkProtocolV2, MSG_ID_MAGIC_NUMBER, type MavLinkData, type MavLinkDataConstructor } from 'node-mavlink';
+import { FrameScanner, type MavlinkFrame } from './frame-scanner.js';
 import type { MavlinkMessage, Origin } from './messages.js';
 
-const REGISTRY = { ...minimal.REGISTRY, ...common.REGISTRY };
+/** The messages this source reads (minimal and common dialects). */
+const REGISTRY: Record<number, MavLinkDataConstructor<MavLinkData> | undefined> = { ...minimal.REGISTRY, ...common.REGISTRY };
+/** CRC_EXTRA of every message node-mavlink knows, every dialect: frames of other dialects are checked and skipped whole. */
+const CRC_EXTRA = MSG_ID_MAGIC_NUMBER as Record<number, number | undefined>;
+const crcExtraOf = (msgid: number): number | undefined => CRC_EXTRA[msgid];
+const PROTOCOL = new MavLinkProtocolV2();
+/**
+ * How long the link may stay silent in the middle of a frame before the wait is given up. Bytes of one frame
+ * arrive back to back (a USB adapter's latency timer is 16 ms, a telemetry radio's packet gap tens of ms),
+ * while a false start in noise can claim up to 280 bytes that never come.
+ */
+export const IDLE_MS = 500;
 
 export interface MavlinkCounters {
   /** Frames whose CRC checked out. */
   packets: number;
-  /** Frames whose CRC did not match (corrupt, cut short, or a false start byte in noise). */
+  /** Start bytes whose frame failed its CRC (corrupt, cut short, or a start byte in noise); scanning goes on one byte later. */
   bad_crc: number;
-  /** Frames of a message id outside the minimal and common dialects. */
+  /** Start bytes followed by a message id no dialect defines: without its CRC_EXTRA the frame cannot be checked, so it is noise. */
   unknown: number;
+  /** v2 start bytes with incompatibility flags other than "signed": noise, or a MAVLink this reader cannot read. */
+  bad_flags: number;
+  /** Checked frames of messages this source does not read (another dialect, e.g. ArduPilot's AHRS). */
+  unread: number;
   /** Frames whose payload would not deserialize. */
   malformed: number;
-  /** Times the framing had to be rebuilt after an internal error. */
+  /** Bytes skipped between frames. */
+  noise_bytes: number;
+  /** Partial frames dropped because the port reopened. */
   resets: number;
+  /** Waits for a frame's claimed length given up after IDLE_MS of silence (its start byte was noise). */
+  timeouts: number;
+  /** MAVLink v1 frames (0xFE). */
+  v1: number;
+  /** Signed v2 frames (their signatures are not checked: that needs the link's secret key). */
+  signed: number;
 }
 
 export interface MavlinkReader {
   push(chunk: Buffer): void;
+  /** Drops a partial frame: call when the byte stream broke (the port closed and reopened). */
+  reset(): void;
+  /** Stops the idle timer. */
+  close(): void;
   /** Totals, plus `msg_<name>` per message type seen. */
   counters(): Record<string, number>;
 }
@@ -30,64 +58,78 @@ export function sensorName(bit: number): string | undefined {
   return name?.replace(/^SENSOR_/, '').toLowerCase();
 }
 
-export function createMavlinkReader(onMessage: (message: MavlinkMessage) => void): MavlinkReader {
-  const counts: MavlinkCounters = { packets: 0, bad_crc: 0, unknown: 0, malformed: 0, resets: 0 };
+export function createMavlinkReader(onMessage: (message: MavlinkMessage) => void, idleMs = IDLE_MS): MavlinkReader {
+  const scanner = new FrameScanner(crcExtraOf);
+  const counts = { unread: 0, malformed: 0 };
+  let idle: NodeJS.Timeout | undefined;
   const byType = new Map<string, number>();
-  let unknownBefore = 0;
-  let splitter: MavLinkPacketSplitter;
 
-  const handle = (packet: MavLinkPacket) => {
-    counts.packets++;
-    const clazz = REGISTRY[packet.header.msgid];
+  const handle = (frame: MavlinkFrame) => {
+    const clazz = REGISTRY[frame.msgid];
     if (!clazz) {
-      counts.unknown++;
+      counts.unread++;
       return;
     }
     const key = `msg_${clazz.MSG_NAME.toLowerCase()}`;
     byType.set(key, (byType.get(key) ?? 0) + 1);
     let data: MavLinkData;
     try {
-      data = packet.protocol.data(packet.payload, clazz);
+      data = PROTOCOL.data(padded(frame.payload, clazz.PAYLOAD_LENGTH), clazz);
     } catch {
       counts.malformed++;
       return;
     }
-    const message = toMessage(data, { sysid: packet.header.sysid, compid: packet.header.compid });
+    const message = toMessage(data, { sysid: frame.sysid, compid: frame.compid });
     if (message) onMessage(message);
   };
 
-  let reset = () => {};
-  const build = () => {
-    const current = new MavLinkPacketSplitter({}, { onCrcError: () => counts.bad_crc++ });
-    const parser = new MavLinkPacketParser();
-    splitter = current;
-    reset = () => {
-      if (splitter !== current) return;
-      counts.resets++;
-      unknownBefore += current.unknownPackagesCount;
-      current.unpipe();
-      current.destroy();
-      parser.destroy();
-      build();
-    };
-    current.on('error', reset);
-    parser.on('error', reset);
-    parser.on('data', handle);
-    current.pipe(parser);
+  /** Bytes pending: (re)start the idle timer; nothing pending: no timer. */
+  const watch = () => {
+    if (scanner.pending === 0) {
+      clearTimeout(idle);
+      idle = undefined;
+    } else if (idle) {
+      idle.refresh();
+    } else {
+      idle = setTimeout(onIdle, idleMs);
+      idle.unref();
+    }
   };
-  build();
+  const onIdle = () => {
+    idle = undefined;
+    scanner.expire(handle);
+    watch(); // what was pending may hold another false start
+  };
 
   return {
     push(chunk) {
-      try {
-        splitter.write(chunk);
-      } catch {
-        // a throw inside the splitter leaves its buffer in an unknown state: start framing afresh
-        reset();
-      }
+      scanner.push(chunk, handle);
+      watch();
     },
-    counters: () => ({ ...counts, unknown: counts.unknown + unknownBefore + splitter.unknownPackagesCount, ...Object.fromEntries(byType) }),
+    reset() {
+      scanner.reset();
+      watch();
+    },
+    close() {
+      clearTimeout(idle);
+      idle = undefined;
+    },
+    counters() {
+      const s = scanner.counters();
+      const totals: MavlinkCounters = {
+        packets: s.frames, bad_crc: s.bad_crc, unknown: s.unknown, bad_flags: s.bad_flags, unread: counts.unread, malformed: counts.malformed,
+        noise_bytes: s.noise_bytes, resets: s.resets, timeouts: s.timeouts, v1: s.v1, signed: s.signed,
+      };
+      return { ...totals, ...Object.fromEntries(byType) };
+    },
   };
+}
+
+/** A v2 sender trims trailing zero bytes from the payload: put them back before deserializing. */
+function padded(payload: Uint8Array, length: number): Buffer {
+  const out = Buffer.alloc(Math.max(length, payload.length));
+  out.set(payload, 0);
+  return out;
 }
 
 function toMessage(data: MavLinkData, origin: Origin): MavlinkMessage | undefined {
