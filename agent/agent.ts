@@ -2,7 +2,7 @@
 // Capture never waits for the network: a record is committed locally and shipped when a link exists.
 import type { Server } from 'node:http';
 import { mqttClientOptions, type AgentConfig } from '../config/index.js';
-import { readDeviceKey, type Body, type DeviceKey } from '../proto/index.js';
+import { KeyRing, readDeviceKey, readPublicKey, type Body, type DeviceKey } from '../proto/index.js';
 import { bootBody, type BootExtras } from './boot.js';
 import { systemClock, type Clock } from './clock.js';
 import { CapturePipeline, DecisionTrigger, type CaptureOptions, type DecisionResult } from './decisions/pipeline.js';
@@ -18,6 +18,8 @@ export interface AgentStartOptions {
   boot?: BootExtras;
   /** An already loaded key (the simulator keeps keys in memory); default: config.key_file. */
   key?: DeviceKey;
+  /** Hub public keys to pin (the demo and simulator wire their own hub); default: uplink.hub_pubkey_file. */
+  hubPublicKeys?: Uint8Array[];
 }
 
 export class Agent {
@@ -37,7 +39,10 @@ export class Agent {
   ) {
     this.metrics = new AgentMetrics(() => {
       const s = outboxStats(outbox.database);
-      return { records: s.records, bytes: s.bytes, connected: uplink?.connected ?? false, recordsSent: uplink?.counters.recordsSent ?? 0 };
+      return {
+        records: s.records, bytes: s.bytes, connected: uplink?.connected ?? false, recordsSent: uplink?.counters.recordsSent ?? 0,
+        acksRejected: uplink?.counters.acksRejected ?? {},
+      };
     }, () => this.sources);
   }
 
@@ -45,6 +50,7 @@ export class Agent {
     const log = options.logger ?? createLogger(config.log.level);
     const clock = options.clock ?? systemClock;
     const key = options.key ?? (await readDeviceKey(config.key_file));
+    const hubKeys = config.uplink.enabled ? pinnedHubKeys(config, options.hubPublicKeys) : new KeyRing();
     const outbox = Outbox.open({
       path: config.outbox.path, deviceId: config.device_id, key, quotaBytes: config.outbox.quota_bytes, sync: config.outbox.sync,
       sealMaxRecords: config.seal.max_records, sealMaxAgeMs: config.seal.max_age_ms, clock,
@@ -64,6 +70,7 @@ export class Agent {
         rateLimitBytesPerSecond: config.uplink.rate_limit_bytes_s,
         backoffInitialMs: config.uplink.backoff_initial_ms,
         backoffMaxMs: config.uplink.backoff_max_ms,
+        hubKeys,
       })
       : undefined;
     const agent = new Agent(config, outbox, pipeline, uplink, log, boot.seq, clock);
@@ -75,6 +82,9 @@ export class Agent {
       uplink.on('connected', () => log.info({ url: config.mqtt.url }, 'connected to broker'));
       uplink.on('disconnected', (why) => log.warn({ why }, 'broker connection lost; records stay in the outbox'));
       uplink.on('error', (err) => log.warn({ err: err.message }, 'uplink'));
+      uplink.on('ackRejected', (r) => {
+        if (r.first) log.warn({ reason: r.reason, detail: r.detail }, 'ignored a message on the ack topic: outbox unchanged (logged once per reason; see fieldproof_agent_acks_rejected_total)');
+      });
       uplink.on('acked', (a) => {
         agent.metrics.acked += a.freedRecords;
         for (const ms of a.latencyMs) agent.metrics.ackLatency(ms / 1000);
@@ -151,4 +161,14 @@ export class Agent {
     this.outbox.close();
     this.log.info({ device: this.config.device_id }, 'agent stopped');
   }
+}
+
+/** The hub keys the uplink pins: given in memory, or read from uplink.hub_pubkey_file (one or several, for hub key rotation). */
+function pinnedHubKeys(config: AgentConfig, given: Uint8Array[] | undefined): KeyRing {
+  if (given) return new KeyRing(given);
+  const files = config.uplink.hub_pubkey_file;
+  if (files.length === 0) {
+    throw new Error('uplink.hub_pubkey_file: no hub public key pinned; the agent frees outbox space only on acks signed by the hub\'s key: set it to the hub\'s hub.pub (or uplink.enabled: false)');
+  }
+  return new KeyRing(files.map((file) => readPublicKey(file)));
 }

@@ -15,6 +15,8 @@ export interface AgentState {
   bytes: number;
   connected: boolean;
   recordsSent: number;
+  /** Messages on the ack topic that changed nothing, by reason. */
+  acksRejected: Partial<Record<string, number>>;
 }
 
 export interface SourceCounters {
@@ -73,6 +75,13 @@ export async function serveMetrics(metrics: AgentMetrics, host: string, port: nu
       for (const [code, n] of metrics.captureFailed) this.inc({ code }, n);
     },
   });
+  new Counter({
+    name: 'fieldproof_agent_acks_rejected_total', help: 'Messages on the ack topic that changed nothing (unsigned, forged, replayed, mis-hashed)', labelNames: ['reason'], registers,
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(state().acksRejected)) if (n) this.inc({ reason }, n);
+    },
+  });
   const ackLatency = new Histogram({
     name: 'fieldproof_agent_ack_latency_seconds', help: 'From first publish of a segment to the hub ack that frees it', registers,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30],
@@ -101,7 +110,9 @@ export async function serveMetrics(metrics: AgentMetrics, host: string, port: nu
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new Error(`metrics: cannot listen on ${host}:${port}: ${err.message}`)));
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'EADDRINUSE'
+      ? `metrics: port ${port} on ${host} is already in use (EADDRINUSE; another agent running?): set metrics.port to a free port, or 0 to serve no metrics`
+      : `metrics: cannot listen on ${host}:${port} (metrics.host, metrics.port): ${err.message}`)));
     server.listen(port, host, () => resolve());
   });
   metrics.onAckLatency = (seconds) => ackLatency.observe(seconds);

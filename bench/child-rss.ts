@@ -28,6 +28,7 @@ if (args.mode === 'bare') {
   // 'append': the outbox alone. 'agent': a whole Agent (capture pipeline, boundary window, metrics,
   // uplink offline) as `fieldproof agent` runs it, fed through Agent.capture.
   const { conditionsBody } = await import('./lib/bodies.js');
+  const { ackThrough } = await import('../test/helpers/ack-through.js');
   let outbox: import('../agent/index.js').Outbox;
   let capture: (i: number) => Promise<unknown>;
   let stop: () => Promise<void>;
@@ -54,7 +55,7 @@ if (args.mode === 'bare') {
     if (args.ackEvery && i + 1000 - acked >= args.ackEvery) {
       // What the uplink does on a hub ack: free every sealed segment through the acknowledged seq.
       outbox.sealIfDue(true);
-      outbox.ack(outbox.headSeq());
+      ackThrough(outbox, outbox.headSeq());
       acked = i + 1000;
     }
   }

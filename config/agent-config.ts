@@ -34,6 +34,9 @@ export const agentConfigSchema = z.strictObject({
     rate_limit_bytes_s: z.number().int().min(0).default(0),
     backoff_initial_ms: z.number().int().min(10).default(500),
     backoff_max_ms: z.number().int().min(100).default(30_000),
+    /** The hub's public key(s) (PEM): only acks they sign free outbox space. Several while a hub key rotates. */
+    hub_pubkey_file: z.union([z.string().min(1), z.array(z.string().min(1))], { message: 'expected a file path or a list of them' })
+      .default([]).transform((v) => (typeof v === 'string' ? [v] : v)),
   }).prefault({}),
   sources: sourcesSchema.prefault({}),
   criteria: criteriaSchema.optional(),
@@ -59,6 +62,7 @@ function resolveAgentPaths(config: AgentConfig, baseDir: string): AgentConfig {
     ...config,
     key_file: at(config.key_file)!,
     outbox: { ...config.outbox, path: at(config.outbox.path)! },
+    uplink: { ...config.uplink, hub_pubkey_file: config.uplink.hub_pubkey_file.map((f) => at(f)!) },
     sources: {
       ...config.sources,
       local_api: config.sources.local_api && { ...config.sources.local_api, socket: at(config.sources.local_api.socket)! },

@@ -7,6 +7,8 @@ import { loadConfigFile, parseConfig } from './load.js';
 
 export const hubConfigSchema = z.strictObject({
   hub_id: idSchema.default('hub-1'),
+  /** The hub's Ed25519 private key (PEM, mode 0600): it signs every ack; agents pin its public key. */
+  key_file: z.string().min(1).optional(),
   store: z.strictObject({
     driver: z.enum(['sqlite', 'postgres'], { message: 'expected "sqlite" or "postgres"' }).default('sqlite'),
     path: z.string().min(1).default('data/hub.db'),
@@ -52,6 +54,7 @@ function resolveHubPaths(config: HubConfig, baseDir: string): HubConfig {
   const at = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(baseDir, p));
   return {
     ...config,
+    key_file: at(config.key_file),
     store: { ...config.store, path: at(config.store.path)! },
     mqtt: { ...config.mqtt, ca_file: at(config.mqtt.ca_file), cert_file: at(config.mqtt.cert_file), key_file: at(config.mqtt.key_file) },
   };

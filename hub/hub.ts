@@ -2,11 +2,12 @@
 // Every message is verified before it is stored, and acked only after it is committed.
 import type { Server } from 'node:http';
 import { mqttClientOptions, type HubConfig } from '../config/index.js';
+import { readDeviceKey, type DeviceKey } from '../proto/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import { ackTopic, buildAck, decideSegment, outcomeOf, Rejection, route, type SegmentLimits } from './ingest/index.js';
 import { connectHubLink, type HubLink } from './mqtt/hub-link.js';
 import { createLogger, HubMetrics, serveMetrics, type Logger } from './observability.js';
-import { openStore, type HubStore, type SegmentToStore, type SeqRange } from './store/index.js';
+import { openStore, type HeldRange, type HubStore, type SegmentToStore } from './store/index.js';
 
 /** Segments committed per transaction at most, and the queue depth at which the broker is held back. */
 const BATCH_SEGMENTS = 64;
@@ -24,6 +25,8 @@ export interface HubStartOptions {
   logger?: Logger;
   /** Called after every rejection, e.g. to surface it in a demo's status line. */
   onRejected?(r: Rejection, topic: string): void;
+  /** An already loaded hub key (the demo and simulator keep keys in memory); default: config.key_file. */
+  key?: DeviceKey;
 }
 
 export class Hub {
@@ -34,7 +37,7 @@ export class Hub {
   private metricsServer: Server | undefined;
   private readonly pendingAcks = new Set<string>();
   /** Per device, the seq ranges of segments committed or found stored since its last ack. */
-  private readonly received = new Map<string, SeqRange[]>();
+  private readonly received = new Map<string, HeldRange[]>();
   private ackScheduled = false;
   private ackChain: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -43,12 +46,20 @@ export class Hub {
   private readonly heldBack: (() => void)[] = [];
   private working: Promise<void> | undefined;
 
-  private constructor(readonly config: HubConfig, readonly store: HubStore, readonly log: Logger, private readonly options: HubStartOptions) {}
+  private constructor(
+    readonly config: HubConfig,
+    readonly store: HubStore,
+    readonly log: Logger,
+    /** Signs every ack: the agents pin its public key and free outbox space only on its word. */
+    readonly key: DeviceKey,
+    private readonly options: HubStartOptions,
+  ) {}
 
   static async start(config: HubConfig, options: HubStartOptions = {}): Promise<Hub> {
     const log = options.logger ?? createLogger(config.log.level);
+    const key = options.key ?? (await readHubKey(config.key_file));
     const store = await openStore(config.store);
-    const hub = new Hub(config, store, log, options);
+    const hub = new Hub(config, store, log, key, options);
     try {
       await hub.open();
     } catch (err) {
@@ -82,6 +93,8 @@ export class Hub {
 
   private async open(): Promise<void> {
     const c = this.config;
+    // TLS files are read before any port is bound: a bad path fails the start with nothing to undo.
+    const clientOptions = mqttClientOptions(c.mqtt, `fieldproof-${c.hub_id}-${process.pid}`);
     if (c.metrics.port > 0) {
       this.metricsServer = await serveMetrics(this.metrics.registry, c.metrics.host, c.metrics.port);
     }
@@ -93,12 +106,12 @@ export class Hub {
     const limits: SegmentLimits = { maxPayloadBytes: c.ingest.max_payload_bytes, maxRecordsPerSegment: c.ingest.max_records_per_segment };
     this.link = await connectHubLink({
       url: this.mqttUrl,
-      client: { ...mqttClientOptions(c.mqtt, `fieldproof-${c.hub_id}-${process.pid}`), protocolVersion },
+      client: { ...clientOptions, protocolVersion },
       sharedGroup: this.broker ? '' : c.mqtt.shared_group,
       onMessage: (topic, payload, done) => this.enqueue(limits, topic, payload, done),
       onEvent: (event, detail) => (event === 'error' ? this.log.warn({ detail }, 'mqtt error') : this.log.info({ event }, `mqtt ${event}`)),
     });
-    this.log.info({ hub: c.hub_id, mqtt: this.mqttUrl, store: c.store.driver, shared: this.broker ? '' : c.mqtt.shared_group }, 'hub started');
+    this.log.info({ hub: c.hub_id, keyId: this.key.keyId, mqtt: this.mqttUrl, store: c.store.driver, shared: this.broker ? '' : c.mqtt.shared_group }, 'hub started');
   }
 
   /** Queues a message; holds the broker connection back (no next message) while the queue is deep. */
@@ -153,7 +166,7 @@ export class Hub {
             this.metrics.recordsStored.inc(o.records);
           }
           const ranges = this.received.get(o.deviceId) ?? [];
-          ranges.push({ first: o.firstSeq, last: o.lastSeq });
+          ranges.push({ first: o.firstSeq, last: o.lastSeq, lastHash: ready[i].segment.lastHash });
           this.received.set(o.deviceId, ranges);
           this.scheduleAck(o.deviceId);
         } catch (err) {
@@ -170,6 +183,9 @@ export class Hub {
     const deviceId = topic.split('/')[2] ?? '';
     this.log.warn({ topic, code: r.code, firstSeq: r.firstSeq, lastSeq: r.lastSeq }, `rejected: ${r.message}`);
     this.options.onRejected?.(r, topic);
+    // A segment that overlaps what is stored with other content: the agent's chain has diverged from the
+    // hub's (restored backup, rolled-back disk, cloned outbox). The signed checkpoint lets it see that.
+    if (r.code === 'CONFLICT' && deviceId) this.scheduleAck(deviceId);
     try {
       await this.store.recordRejection({
         receivedMs: Date.now(), topic, deviceId, code: r.code, message: r.message, firstSeq: r.firstSeq, lastSeq: r.lastSeq, payloadBytes: payload.length,
@@ -197,7 +213,7 @@ export class Hub {
       try {
         const received = this.received.get(deviceId) ?? [];
         this.received.delete(deviceId);
-        const ack = await buildAck(this.store, deviceId, this.config.hub_id, Date.now(), received);
+        const ack = await buildAck(this.store, deviceId, { hubId: this.config.hub_id, key: this.key }, Date.now(), received);
         if (!ack || !this.link) continue;
         await this.link.publish(ackTopic(deviceId), ack.payload);
         this.counters.acksSent++;
@@ -207,4 +223,11 @@ export class Hub {
       }
     }
   }
+}
+
+async function readHubKey(file: string | undefined): Promise<DeviceKey> {
+  if (!file) {
+    throw new Error('hub: no hub key: set key_file in the hub config or pass --key FILE (create one with `fieldproof keygen --out DIR --name hub`)');
+  }
+  return readDeviceKey(file);
 }

@@ -18,16 +18,18 @@ export type Health = fieldproof.v1.Health.$Properties;
 export type Marker = fieldproof.v1.Marker.$Properties;
 export type Gap = fieldproof.v1.Gap.$Properties;
 export type KeyRotation = fieldproof.v1.KeyRotation.$Properties;
+export type Fork = fieldproof.v1.Fork.$Properties;
+export type CheckpointMessage = fieldproof.v1.Checkpoint;
 export type Boot = fieldproof.v1.Boot.$Properties;
 export type Criterion = fieldproof.v1.Criterion.$Properties;
 
 /** The body kinds a record can carry, in schema order. */
-export const BODY_KINDS = ['boot', 'conditions', 'handover', 'decision', 'health', 'marker', 'gap', 'keyRotation'] as const;
+export const BODY_KINDS = ['boot', 'conditions', 'handover', 'decision', 'health', 'marker', 'gap', 'keyRotation', 'fork'] as const;
 export type BodyKind = (typeof BODY_KINDS)[number];
 
 interface BodyProps {
   boot: Boot; conditions: Conditions; handover: Handover; decision: Decision;
-  health: Health; marker: Marker; gap: Gap; keyRotation: KeyRotation;
+  health: Health; marker: Marker; gap: Gap; keyRotation: KeyRotation; fork: Fork;
 }
 /** Exactly one body, keyed by its kind: `{ conditions: {...} }`. */
 export type Body = { [K in BodyKind]: { [P in K]: BodyProps[K] } }[BodyKind];
@@ -86,7 +88,7 @@ export interface EncodedBody {
 }
 
 const BODY_FIELDS: Record<BodyKind, number> = {
-  boot: 10, conditions: 11, handover: 12, decision: 13, health: 14, marker: 15, gap: 16, keyRotation: 17,
+  boot: 10, conditions: 11, handover: 12, decision: 13, health: 14, marker: 15, gap: 16, keyRotation: 17, fork: 18,
 };
 
 export function encodeBody(body: Body): EncodedBody {
@@ -350,6 +352,18 @@ export function encodeAck(ack: fieldproof.v1.Ack.$Properties): Uint8Array {
   return v1.Ack.encode(ack).finish();
 }
 
+export function encodeCheckpoint(checkpoint: fieldproof.v1.Checkpoint.$Properties): Uint8Array {
+  return v1.Checkpoint.encode(checkpoint).finish();
+}
+
+export function decodeCheckpoint(bytes: Uint8Array): CheckpointMessage {
+  try {
+    return v1.Checkpoint.decode(bytes);
+  } catch (err) {
+    throw new DecodeError('checkpoint', err);
+  }
+}
+
 export function decodeAck(bytes: Uint8Array): AckMessage {
   try {
     return v1.Ack.decode(bytes);
@@ -390,6 +404,7 @@ export function recordToJson(record: RecordMessage): Record<string, unknown> {
 const TYPES: Record<BodyKind, { fromObject(o: Record<string, unknown>): object; verify(o: Record<string, unknown>): string | null; encode(m: never): protobuf.Writer; decode(b: Uint8Array): object; toObject(m: never, o?: protobuf.IConversionOptions): Record<string, unknown> }> = {
   boot: v1.Boot as never, conditions: v1.Conditions as never, handover: v1.Handover as never, decision: v1.Decision as never,
   health: v1.Health as never, marker: v1.Marker as never, gap: v1.Gap as never, keyRotation: v1.KeyRotation as never,
+  fork: v1.Fork as never,
 };
 
 const typeNames = new Map<unknown, BodyKind>(Object.entries(TYPES).map(([kind, type]) => [type, kind as BodyKind]));

@@ -5,6 +5,7 @@ export { findNaN, findUnknownField, findUndefinedEnum, type UndefinedEnum, type 
 export * from './hash.js';
 export * from './keys.js';
 export * from './seal.js';
+export * from './checkpoint.js';
 export * from './chain.js';
 export * from './verify-chain.js';
 export { defaultBackend, publicKeyOf, sign, verify, randomSecretKey, publicKeyToPem, publicKeyFromPem, type Backend } from './ed25519.js';

@@ -7,6 +7,7 @@ import { agentConfigSchema, defaultHubConfig } from '../config/index.js';
 import { Hub, createLogger as hubLogger } from '../hub/index.js';
 import { generateDeviceKey } from '../proto/index.js';
 import { bulkBody } from './helpers/bodies.js';
+import { testKey } from './helpers/keys.js';
 import { reservePort } from './helpers/tcp-proxy.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
@@ -34,7 +35,7 @@ async function startAgent(port: number, to?: Hub): Promise<Agent> {
     metrics: { port, host: '127.0.0.1' },
     log: { level: 'silent' },
   });
-  agent = await Agent.start(config, { key, logger: createLogger('silent') });
+  agent = await Agent.start(config, { key, hubPublicKeys: to ? [to.key.publicKey] : undefined, logger: createLogger('silent') });
   return agent;
 }
 
@@ -71,7 +72,7 @@ describe('agent metrics', () => {
     const hubConfig = defaultHubConfig(dir);
     hubConfig.embedded_broker = { enabled: true, host: '127.0.0.1', port: 0 };
     hubConfig.store.path = join(dir, 'hub.db');
-    hub = await Hub.start(hubConfig, { logger: hubLogger('silent') });
+    hub = await Hub.start(hubConfig, { logger: hubLogger('silent'), key: await testKey(78) });
     const port = await reservePort();
     const a = await startAgent(port, hub);
     for (let i = 0; i < 5; i++) await a.capture(bulkBody(i));

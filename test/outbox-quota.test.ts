@@ -5,6 +5,7 @@ import { OutboxError, outboxStats, verifyOutbox, type Appended, type Evicted } f
 import { sha256, toHex, toNumber } from '../proto/index.js';
 import { bulkBody, criticalBody } from './helpers/bodies.js';
 import { heldRecords, openTestOutbox, segmentRows } from './helpers/outbox.js';
+import { ackThrough } from './helpers/ack-through.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -140,7 +141,7 @@ describe('quota full of critical records', () => {
   it('takes bulk records again once an ack frees space', async () => {
     const outbox = await fullOfCritical(4_000);
     await expect(outbox.append(bulkBody(1))).rejects.toMatchObject({ code: 'OUTBOX_FULL' });
-    outbox.ack(outbox.headSeq());
+    ackThrough(outbox, outbox.headSeq());
     const a = await outbox.append(bulkBody(2));
     expect(a.seq).toBe(outbox.headSeq());
     expect(verifyOutbox(outbox.database).ok).toBe(true);

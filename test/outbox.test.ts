@@ -9,6 +9,7 @@ import { sha256, toHex, GENESIS_HASH } from '../proto/index.js';
 import { bulkBody, criticalBody } from './helpers/bodies.js';
 import { testKey } from './helpers/keys.js';
 import { chunkRows, DEVICE, heldRecords, openTestOutbox, segmentRows } from './helpers/outbox.js';
+import { ackThrough } from './helpers/ack-through.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -193,7 +194,7 @@ describe('ack', () => {
   it('frees only whole sealed segments and keeps the chain verifiable from the acked record', async () => {
     const outbox = await openTestOutbox(tempDir(), { sealMaxRecords: 5 });
     const appended = await Promise.all(Array.from({ length: 12 }, (_, i) => outbox.append(bulkBody(i))));
-    expect(outbox.ack(7)).toEqual({ freedRecords: 5, ackedSeq: 5 });
+    expect(ackThrough(outbox, 7)).toEqual({ freedRecords: 5, ackedSeq: 5 });
     const state = outbox.database.prepare('SELECT acked_seq, acked_hash, bytes_total FROM state').get() as { acked_seq: number; acked_hash: Uint8Array; bytes_total: number };
     expect(state.acked_seq).toBe(5);
     expect(hex(state.acked_hash)).toBe(hex(appended[4].hash));
@@ -201,14 +202,14 @@ describe('ack', () => {
     expect(verifyOutbox(outbox.database)).toMatchObject({ ok: true, firstSeq: 6, lastSeq: 12 });
 
     // Unsealed records are never freed, even if the hub claims them.
-    expect(outbox.ack(12)).toEqual({ freedRecords: 5, ackedSeq: 10 });
+    expect(ackThrough(outbox, 12)).toEqual({ freedRecords: 5, ackedSeq: 10 });
     expect(heldRecords(outbox.database).map((r) => r.seq)).toEqual([11, 12]);
     expect(outboxStats(outbox.database)).toMatchObject({ records: 2, ackedSeq: 10, segments: 0, headSeq: 12 });
     const bytesLeft = heldRecords(outbox.database).reduce((n, r) => n + r.bytes.length, 0);
     expect(outboxStats(outbox.database).bytes).toBe(bytesLeft);
 
     // An old or repeated ack changes nothing.
-    expect(outbox.ack(3)).toEqual({ freedRecords: 0, ackedSeq: 10 });
+    expect(ackThrough(outbox, 3)).toEqual({ freedRecords: 0, ackedSeq: 10 });
     await outbox.append(criticalBody(0));
     expect(verifyOutbox(outbox.database)).toMatchObject({ ok: true, firstSeq: 11, lastSeq: 13, unsealed: 0 });
     outbox.close();
@@ -218,7 +219,7 @@ describe('ack', () => {
     const dir = tempDir();
     const first = await openTestOutbox(dir, { sealMaxRecords: 4 });
     await Promise.all(Array.from({ length: 8 }, (_, i) => first.append(bulkBody(i))));
-    first.ack(8);
+    ackThrough(first, 8);
     first.close();
     const second = await openTestOutbox(dir, { sealMaxRecords: 4 });
     expect((await second.append(bulkBody(9))).seq).toBe(9);

@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS state (
   acked_hash     BLOB    NOT NULL,
   evicted_total  INTEGER NOT NULL DEFAULT 0
 );
+-- The hub's receipts: the last checkpoint each hub key signed that verified and matched this chain.
+CREATE TABLE IF NOT EXISTS receipts (
+  hub_key_id TEXT    PRIMARY KEY,
+  seq        INTEGER NOT NULL,
+  checkpoint BLOB    NOT NULL
+);
 `;
 
 export interface OpenOptions {

@@ -6,3 +6,5 @@ export { OutboxError } from './errors.js';
 export { planEviction, type EvictionRange } from './eviction.js';
 export { outboxStats, type OutboxStats } from './stats.js';
 export { verifyOutbox } from './verify-outbox.js';
+export { readReceipts, type Receipt } from './receipts.js';
+export { checkReceipts, type ReceiptCheck } from './check-receipts.js';

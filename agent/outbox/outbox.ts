@@ -3,12 +3,14 @@
 import { EventEmitter } from 'node:events';
 import {
   createSeal, decodeRecord, decodeSeal, encodeBody, encodeSeal, framedSize, recordSize, recordsOfFragment,
-  sealFragment, sha256, writeFramedRecord, GENESIS_HASH, HASH_BYTES, type Body, type DeviceKey, type EncodedBody, type RecordFields,
+  sealFragment, sha256, writeFramedRecord, GENESIS_HASH, HASH_BYTES, type Body, type CheckpointFields, type DeviceKey, type EncodedBody, type RecordFields,
 } from '../../proto/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openOutboxDatabase, type OutboxDatabase } from './database.js';
 import { OutboxError, storageError } from './errors.js';
 import { planEviction, type EvictionRange } from './eviction.js';
+import { keepReceipt } from './receipts.js';
+import { recordHashAt } from './record-at.js';
 import { Priority, priorityOf } from './priority.js';
 
 export interface OutboxOptions {
@@ -267,13 +269,15 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
   }
 
   /**
-   * Frees every whole segment the hub has durably stored (last_seq <= storedThrough), in the same
-   * transaction that records the ack. Returns how many records were freed.
+   * Takes a hub checkpoint the caller has verified (signature, device, within the head, matching hash):
+   * frees every whole segment through its seq and keeps it as the hub's receipt, in one transaction.
+   * Returns how many records were freed.
    */
-  ack(storedThrough: number): { freedRecords: number; ackedSeq: number } {
+  acceptCheckpoint(cp: CheckpointFields, encoded: Uint8Array): { freedRecords: number; ackedSeq: number } {
     return this.db.transaction(() => {
+      keepReceipt(this.db, cp, encoded);
       const row = this.db.prepare('SELECT max(last_seq) AS last, sum(bytes) AS bytes, sum(last_seq - first_seq + 1) AS n FROM segments WHERE last_seq <= ?')
-        .get(storedThrough) as { last: number | null; bytes: number | null; n: number | null };
+        .get(cp.seq) as { last: number | null; bytes: number | null; n: number | null };
       if (row.last === null) return { freedRecords: 0, ackedSeq: this.ackedSeq() };
       const lastHash = decodeSeal(this.stmt.sealOf.get(row.last) as Uint8Array).lastHash;
       this.stmt.deleteChunks.run(0, row.last);
@@ -282,6 +286,11 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
         .run(row.last, lastHash, row.bytes ?? 0, row.last);
       return { freedRecords: row.n ?? 0, ackedSeq: row.last };
     }).immediate();
+  }
+
+  /** The hash of this outbox's record at `seq`, or undefined when it does not hold that record. */
+  hashAt(seq: number): Uint8Array | undefined {
+    return recordHashAt(this.db, seq);
   }
 
   /** Sealed segments not yet acknowledged, critical first, oldest first; skipping those in `exclude`. */

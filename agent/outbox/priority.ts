@@ -7,9 +7,9 @@ export type Priority = (typeof Priority)[keyof typeof Priority];
 
 const NO_GO = 2; // fieldproof.v1.Decision.Verdict.NO_GO
 
-/** The default priority of a body: handover, no-go decision, gap and key rotation are critical. */
+/** The default priority of a body: handover, no-go decision, gap, key rotation and fork are critical. */
 export function priorityOf(body: Body): Priority {
-  if ('handover' in body || 'gap' in body || 'keyRotation' in body) return Priority.CRITICAL;
+  if ('handover' in body || 'gap' in body || 'keyRotation' in body || 'fork' in body) return Priority.CRITICAL;
   if ('decision' in body) return body.decision.verdict === NO_GO ? Priority.CRITICAL : Priority.NORMAL;
   if ('conditions' in body || 'health' in body) return Priority.BULK;
   return Priority.NORMAL;

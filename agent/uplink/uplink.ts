@@ -3,9 +3,10 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { MqttClientOptions } from '../../config/index.js';
-import { decodeAck, toNumber } from '../../proto/index.js';
+import type { KeyRing } from '../../proto/index.js';
 import type { Clock } from '../clock.js';
 import type { Outbox } from '../outbox/index.js';
+import { checkAck, type AckRejectReason, type Divergence } from './ack-check.js';
 import { backoffDelay } from './backoff.js';
 import { ByteRateLimit } from './rate-limit.js';
 
@@ -20,6 +21,8 @@ export interface UplinkOptions {
   rateLimitBytesPerSecond: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
+  /** The hub keys this agent pins: only a checkpoint signed by one of them frees outbox space. */
+  hubKeys: KeyRing;
 }
 
 export interface UplinkCounters {
@@ -30,6 +33,8 @@ export interface UplinkCounters {
   recordsAcked: number;
   acks: number;
   connects: number;
+  /** Messages on the ack topic that changed nothing, by reason (forged, replayed, mis-hashed, ...). */
+  acksRejected: Partial<Record<AckRejectReason, number>>;
 }
 
 interface InFlight {
@@ -43,11 +48,15 @@ type UplinkEvents = {
   connected: [];
   disconnected: [string];
   acked: [{ storedThrough: number; freedRecords: number; latencyMs: number[] }];
+  /** An ack that changed nothing; `first` is true the first time this reason is seen (log it then). */
+  ackRejected: [{ reason: AckRejectReason; detail: string; first: boolean }];
+  /** A signed hub statement that contradicts this outbox's chain (a fork): see Divergence. */
+  diverged: [Divergence];
   error: [Error];
 };
 
 export class Uplink extends EventEmitter<UplinkEvents> {
-  readonly counters: UplinkCounters = { segmentsSent: 0, recordsSent: 0, bytesSent: 0, resends: 0, recordsAcked: 0, acks: 0, connects: 0 };
+  readonly counters: UplinkCounters = { segmentsSent: 0, recordsSent: 0, bytesSent: 0, resends: 0, recordsAcked: 0, acks: 0, connects: 0, acksRejected: {} };
   private client: MqttClient | undefined;
   private readonly inFlight = new Map<number, InFlight>();
   /** Segments the hub holds out of order: not resent, freed once stored_through passes them. */
@@ -64,6 +73,9 @@ export class Uplink extends EventEmitter<UplinkEvents> {
 
   constructor(private readonly o: UplinkOptions) {
     super();
+    if (o.hubKeys.ids().length === 0) {
+      throw new Error('uplink: no hub public key pinned: set uplink.hub_pubkey_file to the hub\'s hub.pub (the agent frees outbox space only on acks that key signed)');
+    }
     this.rate = new ByteRateLimit(o.rateLimitBytesPerSecond, () => o.clock.nowMs(), Math.max(o.rateLimitBytesPerSecond, 1));
     this.topics = { seg: `fp/v1/${o.deviceId}/seg`, ack: `fp/v1/${o.deviceId}/ack`, state: `fp/v1/${o.deviceId}/state` };
   }
@@ -150,22 +162,26 @@ export class Uplink extends EventEmitter<UplinkEvents> {
 
   private onMessage(topic: string, payload: Buffer): void {
     if (topic !== this.topics.ack) return;
-    let ack;
-    try {
-      ack = decodeAck(payload);
-    } catch (err) {
-      this.report(new Error(`ignored a malformed ack: ${(err as Error).message}`));
+    const outbox = this.o.outbox;
+    const acked = outbox.ackedPoint();
+    const verdict = checkAck(payload, this.o.hubKeys, {
+      deviceId: this.o.deviceId, headSeq: outbox.headSeq(), ackedSeq: acked.seq, ackedHash: acked.hash, hashAt: (seq) => outbox.hashAt(seq),
+    });
+    if (verdict.divergence) this.emit('diverged', verdict.divergence);
+    if (!verdict.ok) {
+      const seen = this.counters.acksRejected[verdict.reason] ?? 0;
+      this.counters.acksRejected[verdict.reason] = seen + 1;
+      this.emit('ackRejected', { reason: verdict.reason, detail: verdict.detail, first: seen === 0 });
       return;
     }
-    if (ack.deviceId !== this.o.deviceId) return;
-    const storedThrough = toNumber(ack.storedThrough);
+    const storedThrough = verdict.checkpoint.seq;
     const now = this.o.clock.nowMs();
     const latencyMs: number[] = [];
     let freedRecords = 0;
     try {
-      freedRecords = this.o.outbox.ack(storedThrough).freedRecords;
+      freedRecords = outbox.acceptCheckpoint(verdict.checkpoint, verdict.encoded).freedRecords;
     } catch (err) {
-      this.report(new Error(`could not record the hub's ack through seq ${storedThrough}: ${(err as Error).message}`));
+      this.report(new Error(`could not record the hub's checkpoint through seq ${storedThrough}: ${(err as Error).message}`));
     }
     for (const map of [this.inFlight, this.heldByHub]) {
       for (const [first, f] of map) {
@@ -175,9 +191,9 @@ export class Uplink extends EventEmitter<UplinkEvents> {
         }
       }
     }
-    for (const r of ack.storedBeyond) {
-      const lo = toNumber(r.first);
-      const hi = toNumber(r.last);
+    for (const r of verdict.storedBeyond) {
+      const lo = r.first;
+      const hi = r.last;
       for (const [first, f] of this.inFlight) {
         if (first >= lo && f.lastSeq <= hi) {
           this.inFlight.delete(first);
@@ -185,9 +201,9 @@ export class Uplink extends EventEmitter<UplinkEvents> {
         }
       }
     }
-    for (const r of ack.resend) {
-      const lo = toNumber(r.first);
-      const hi = toNumber(r.last);
+    for (const r of verdict.resend) {
+      const lo = r.first;
+      const hi = r.last;
       for (const [first, f] of this.inFlight) {
         // Only what has had time to arrive: an ack crossing a send must not double it.
         if (first <= hi && f.lastSeq >= lo && now - f.sentMs > 1000) this.inFlight.delete(first);

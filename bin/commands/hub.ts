@@ -3,11 +3,12 @@
 import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig, type HubConfig } from '../../config/index.js';
 import type { HubStore } from '../../hub/index.js';
-import { keyIdOf, readPublicKey } from '../../proto/index.js';
+import { keyIdOf, readDeviceKey, readPublicKey } from '../../proto/index.js';
+import { mqttUrl, port } from '../cli-options.js';
 import { action, CliError, EXIT_FAILED, printJson } from '../cli-support.js';
 import { runUntilSignal } from '../run-until-signal.js';
 
-interface StoreOpts { config?: string; store?: string }
+interface StoreOpts { config?: string; store?: string; key?: string }
 
 /** The hub's modules load only when a hub command runs: the other commands start faster without Kysely. */
 const hubModule = () => import('../../hub/index.js');
@@ -19,6 +20,7 @@ async function openHubStore(opts: StoreOpts): Promise<HubStore> {
 function hubConfig(opts: StoreOpts): HubConfig {
   const config = opts.config ? loadHubConfig(opts.config) : defaultHubConfig();
   if (opts.store) config.store = { ...config.store, driver: 'sqlite', path: opts.store };
+  if (opts.key) config.key_file = opts.key;
   return config;
 }
 
@@ -28,12 +30,16 @@ export function registerHub(program: Command): void {
     .description('run the hub (ingest, verify, store, ack); subcommands manage devices and show status')
     .option('-c, --config <file>', 'hub config (YAML); see config/hub.example.yaml')
     .option('--store <path>', 'SQLite store file (overrides store.path)')
+    .option('--key <file>', 'the hub\'s private key, which signs every ack (overrides key_file; make one with `fieldproof keygen --out DIR --name hub`)')
     .option('--embedded-broker', 'run an embedded MQTT broker (aedes, MQTT 3.1.1) in the hub process')
-    .option('--port <n>', 'embedded broker port', (v) => parsePort(v))
-    .option('--mqtt <url>', 'external broker URL (overrides mqtt.url), e.g. mqtt://127.0.0.1:1883 or mqtts://host:8883')
+    .option('--port <n>', 'embedded broker port', port('--port'))
+    .option('--mqtt <url>', 'external broker URL (overrides mqtt.url), e.g. mqtt://127.0.0.1:1883 or mqtts://host:8883', mqttUrl('--mqtt'))
     .action(action(async (opts: StoreOpts & { embeddedBroker?: boolean; port?: number; mqtt?: string }) => {
       const config = hubConfig(opts);
       if (opts.embeddedBroker) config.embedded_broker.enabled = true;
+      if (opts.port !== undefined && !config.embedded_broker.enabled) {
+        throw new CliError('--port is the embedded broker\'s port: add --embedded-broker (an external broker\'s address goes in --mqtt URL)');
+      }
       if (opts.port !== undefined) config.embedded_broker.port = opts.port;
       if (opts.mqtt) config.mqtt.url = opts.mqtt;
       const { Hub } = await hubModule();
@@ -101,9 +107,12 @@ export function registerHub(program: Command): void {
     .description('per device: stored through, head, unexplained holes, chain re-verification; recent rejections')
     .option('-c, --config <file>', 'hub config (YAML)')
     .option('--store <path>', 'SQLite store file')
+    .option('--key <file>', 'the hub\'s private key (overrides key_file), to print its key id')
     .option('--verify', 're-verify every stored segment from its raw bytes', false)
     .option('--json', 'print JSON', false)
     .action(action(async (opts: StoreOpts & { verify: boolean; json: boolean }) => {
+      const keyFile = hubConfig(opts).key_file;
+      const hubKey = keyFile ? { keyId: (await readDeviceKey(keyFile)).keyId, file: keyFile } : undefined;
       const store = await openHubStore(opts);
       try {
         const { unexplainedHoles, verifyStoredChain } = await hubModule();
@@ -117,8 +126,9 @@ export function registerHub(program: Command): void {
           rows.push({ ...s, contiguousHash: undefined, holes, verified: report ? (report.ok ? 'ok' : report.problems[0].message) : undefined });
         }
         const rejections = await store.rejections(10);
-        if (opts.json) printJson({ devices: rows, rejections });
+        if (opts.json) printJson({ hubKey: hubKey ?? null, devices: rows, rejections });
         else {
+          process.stdout.write(hubKey ? `hub key ${hubKey.keyId} (${hubKey.file})\n` : 'hub key: none configured (key_file or --key)\n');
           for (const r of rows) {
             const holes = r.holes.length ? ` UNEXPLAINED: ${r.holes.map((h) => `${h.first}..${h.last}`).join(', ')}` : '';
             process.stdout.write(`${r.deviceId}: stored through ${r.contiguousSeq}, head ${r.headSeq}, ${r.recordsStored} records, last seen ${new Date(r.lastSeenMs).toISOString()}, clock offset ${r.clockOffsetMs} ms${holes}${r.verified ? `, verify: ${r.verified}` : ''}\n`);
@@ -131,10 +141,4 @@ export function registerHub(program: Command): void {
         await store.close();
       }
     }));
-}
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--port: expected a TCP port 0-65535, got "${value}"`);
-  return n;
 }

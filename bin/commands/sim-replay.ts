@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readPublicKey, type DeviceKey } from '../../proto/index.js';
 import type { Mission, ReplayPublisher, ReplaySummary } from '../../simulator/replay/index.js';
+import { LOG_LEVELS, mqttUrl, oneOf } from '../cli-options.js';
 import { action, CliError, EXIT_FAILED, EXIT_OK } from '../cli-support.js';
 
 export interface SourceOptions {
@@ -23,6 +24,7 @@ export interface ReplayOptions extends SourceOptions {
   replayDevice?: string;
   workDir?: string;
   register?: string;
+  hubPubkey?: string[];
   protocolVersion: 4 | 5;
   drainTimeout: number;
   criteria?: string;
@@ -63,13 +65,14 @@ export function registerReplayCommands(sim: Command): void {
     .option('--speed <x>', 'replay in real time scaled by X (1 = real time, 10 = ten times faster); 0 = as fast as possible', nonNegative('--speed'), 0)
     .option('--every <seconds>', 'at most one conditions line per this many seconds of mission time; 0 = every change', nonNegative('--every'), 5)
     .option('--no-color', 'no ANSI colours (they are used only on a terminal, and never with NO_COLOR set)')
-    .option('--to-hub <url>', 're-publish the mission to the hub behind this MQTT broker URL, as a new device with provenance REPLAY')
+    .option('--to-hub <url>', 're-publish the mission to the hub behind this MQTT broker URL, as a new device with provenance REPLAY', mqttUrl('--to-hub'))
     .option('--replay-device <id>', 'with --to-hub: the replay\'s device id (default: <original>-replay)')
     .option('--work-dir <dir>', 'with --to-hub: where the replay key and outbox live (default: a new temporary folder); reuse it to continue the same replay chain')
     .option('--register <store>', 'with --to-hub: add the replay key to this hub SQLite store first (otherwise register the printed key yourself)')
+    .option('--hub-pubkey <file...>', 'with --to-hub: the hub\'s public key (hub.pub); only acks it signs free the replay outbox')
     .option('--protocol-version <n>', 'with --to-hub: MQTT 4 (3.1.1, what the embedded broker speaks) or 5', protocolVersion, 4)
     .option('--drain-timeout <seconds>', 'with --to-hub: how long to wait for the hub to acknowledge everything', nonNegative('--drain-timeout'), 60)
-    .option('--log-level <level>', 'with --to-hub: the replay agent\'s log level', 'silent')
+    .option('--log-level <level>', 'with --to-hub: the replay agent\'s log level', oneOf('--log-level', LOG_LEVELS), 'silent')
     .option('--criteria <file>', 'what-if: re-decide every recorded Decision with the criteria: block of this YAML file')
     .option('--risk-level <level>', 'what-if: evaluate this level of the file instead of its risk_level')
     .addHelpText('after', `
@@ -98,9 +101,10 @@ Examples:
 }
 
 export async function replayCommand(source: string, opts: ReplayOptions, io: Io): Promise<number> {
-  const hubOnly = (['replayDevice', 'workDir', 'register'] as const).filter((k) => opts[k] !== undefined);
+  const hubOnly = (['replayDevice', 'workDir', 'register', 'hubPubkey'] as const).filter((k) => opts[k] !== undefined);
   if (!opts.toHub && hubOnly.length) throw new CliError(`--${kebab(hubOnly[0])} only applies with --to-hub`);
   if (opts.criteria && opts.toHub) throw new CliError('--criteria (what-if) and --to-hub are separate runs: pick one');
+  if (opts.toHub && !opts.hubPubkey?.length) throw new CliError('--to-hub: give --hub-pubkey FILE too (the hub\'s hub.pub: the replay agent frees its outbox only on acks that key signs)');
   if (opts.riskLevel && !opts.criteria) throw new CliError('--risk-level only applies with --criteria');
   const {
     formatEvent, formatHeader, formatReplaySummary, formatSummary, formatWhatIf, loadCriteriaFile, missionEvent, runReplay, whatIf,
@@ -192,6 +196,7 @@ async function startPublisher(mission: Mission, opts: ReplayOptions, io: Io): Pr
   }
   return ReplayPublisher.start({
     mission, hubUrl: opts.toHub!, deviceId, key, workDir, protocolVersion: opts.protocolVersion, logLevel: opts.logLevel,
+    hubPublicKeys: (opts.hubPubkey ?? []).map((file) => readPublicKey(file)),
   });
 }
 

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import type { Scenario } from '../../config/scenario-config.js';
 import type { HubReader, MatrixHub, RunSummary } from '../../simulator/matrix/index.js';
 import type { SimTarget } from '../../simulator/run/index.js';
+import { mqttUrl } from '../cli-options.js';
 import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
 import { watchStopSignals, type StopSignals } from '../run-until-signal.js';
 import { registerReplayCommands } from './sim-replay.js';
 
-interface HubOpts { hub?: string; store?: string; protocolVersion: 4 | 5; embedded?: boolean }
+interface HubOpts { hub?: string; store?: string; hubPubkey?: string[]; protocolVersion: 4 | 5; embedded?: boolean }
 interface RunOpts extends HubOpts {
   seed?: number; duration?: number; dir?: string; json: boolean; via: string; socket?: string; pty?: string; nmeaPty?: string;
   speed: number; key?: string; device?: string; offline: boolean;
@@ -33,8 +34,9 @@ export function registerSim(program: Command): Command {
     .argument('<scenario>', 'scenario YAML, or a library name such as fog-at-dusk')
     .option('--seed <n>', 'override the scenario seed', integer('--seed'))
     .option('--duration <s>', 'override duration_s (simulated seconds)', positive('--duration'))
-    .option('--hub <url>', 'a running hub\'s broker (mqtt://...); needs --store to register the device and check the result')
+    .option('--hub <url>', 'a running hub\'s broker (mqtt://...); needs --store to register the device and check the result', mqttUrl('--hub'))
     .option('--store <path>', 'with --hub: that hub\'s SQLite store')
+    .option('--hub-pubkey <file...>', 'with --hub: that hub\'s public key (hub.pub); agents free their outboxes only on acks it signs')
     .option('--protocol-version <n>', 'with --hub: MQTT 4 (3.1.1) or 5', protocolVersion, 4)
     .option('--embedded', 'run an embedded broker and hub in this process (the default without --hub)')
     .option('--offline', 'no hub: the records stay in the agent\'s outbox', false)
@@ -62,8 +64,9 @@ Examples:
     .option('--full', 'every allowed combination (the full cartesian product) instead', false)
     .option('--dry-run', 'print the rows and their count against the lower bound; run nothing', false)
     .option('--parallel <n>', 'rows at once', positiveInteger('--parallel'), 2)
-    .option('--hub <url>', 'a running hub\'s broker (mqtt://...); needs --store')
+    .option('--hub <url>', 'a running hub\'s broker (mqtt://...); needs --store', mqttUrl('--hub'))
     .option('--store <path>', 'with --hub: that hub\'s SQLite store')
+    .option('--hub-pubkey <file...>', 'with --hub: that hub\'s public key (hub.pub); agents free their outboxes only on acks it signs')
     .option('--protocol-version <n>', 'with --hub: MQTT 4 (3.1.1) or 5', protocolVersion, 4)
     .option('--embedded', 'run an embedded broker and hub in this process (the default without --hub)')
     .option('--dir <path>', 'where outboxes (and the embedded hub store) go (default: a new temp folder)')
@@ -92,6 +95,7 @@ async function matrixCommand(file: string, opts: MatrixOpts): Promise<number> {
     else process.stdout.write(`${rowsTable(dims, plan.rows)}\n\n${plan.matrixId}: ${countLine}\n`);
     return EXIT_OK;
   }
+  checkHubFlags(opts);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fieldproof-sim-'));
   const hub = await openSimHub(opts, dir);
   const simTotal = plan.rows.reduce((n, r) => n + r.scenario.duration_s, 0);
@@ -132,6 +136,7 @@ async function runCommand(file: string, opts: RunOpts): Promise<number> {
   if (!via.has('direct')) return driveRunningAgent(scenario, via, opts);
   // checked (and the key read) before the temp folder and the hub exist: an error must not leave a broker listening
   if (opts.offline && (opts.hub || opts.embedded)) throw new CliError('--offline sends nothing: it does not combine with --hub or --embedded');
+  checkHubFlags(opts);
   if (opts.device !== undefined && !idSchema.safeParse(opts.device).success) {
     throw new CliError(`--device: expected 1-64 letters, digits, ".", "_" or "-", got "${opts.device}"`);
   }
@@ -212,22 +217,25 @@ interface SimHub {
 
 /** The embedded broker and hub (like the demo), or a running hub's broker and its SQLite store. */
 async function openSimHub(opts: HubOpts, dir: string): Promise<SimHub> {
-  if (opts.hub && opts.embedded) throw new CliError('--hub and --embedded: choose one (a running hub, or one in this process)');
   const hubs = await import('../../hub/index.js');
-  const { decodeSegment } = await import('../../proto/index.js');
+  const { decodeSegment, generateDeviceKey, readPublicKey } = await import('../../proto/index.js');
   let running: Awaited<ReturnType<typeof hubs.Hub.start>> | undefined;
   let store: Awaited<ReturnType<typeof hubs.openStore>>;
   let url: string;
+  let hubPublicKeys: Uint8Array[];
   if (opts.hub) {
-    if (!opts.store) throw new CliError('--hub: give --store PATH too (that hub\'s SQLite store: the simulated devices\' keys are registered there and the results read back)');
-    store = await hubs.openStore({ driver: 'sqlite', path: opts.store });
+    hubPublicKeys = (opts.hubPubkey ?? []).map((file) => readPublicKey(file));
+    store = await hubs.openStore({ driver: 'sqlite', path: opts.store! }); // present: checkHubFlags ran first
     url = opts.hub;
   } else {
     const { defaultHubConfig } = await import('../../config/index.js');
     const config = defaultHubConfig(dir);
     config.embedded_broker = { enabled: true, host: '127.0.0.1', port: 0 };
     config.store.path = join(dir, 'hub.db');
-    running = await hubs.Hub.start(config, { logger: hubs.createLogger('silent') });
+    // The embedded hub's key lives in memory for the run; its agents pin the public half.
+    const key = await generateDeviceKey();
+    hubPublicKeys = [key.publicKey];
+    running = await hubs.Hub.start(config, { logger: hubs.createLogger('silent'), key });
     store = running.store;
     url = running.mqttUrl;
   }
@@ -236,6 +244,7 @@ async function openSimHub(opts: HubOpts, dir: string): Promise<SimHub> {
     link: {
       mqttUrl: url,
       protocolVersion: running ? 4 : opts.protocolVersion,
+      hubPublicKeys,
       register: async (deviceId, key, label) => void (await store.addDeviceKey(deviceId, key.keyId, key.publicKey, label)),
     },
     reader: {
@@ -251,6 +260,17 @@ async function openSimHub(opts: HubOpts, dir: string): Promise<SimHub> {
     },
     close: async () => (running ? running.stop() : store.close()),
   };
+}
+
+/** Checked before anything is created (temp folder, store, broker): a bad combination leaves nothing behind. */
+function checkHubFlags(opts: HubOpts): void {
+  if (opts.hub && opts.embedded) throw new CliError('--hub and --embedded: choose one (a running hub, or one in this process)');
+  if (!opts.hub && opts.store) throw new CliError('--store only applies with --hub (the embedded hub keeps its store in --dir)');
+  if (!opts.hub && opts.hubPubkey) throw new CliError('--hub-pubkey only applies with --hub (the embedded hub\'s key is made for the run)');
+  if (!opts.hub) return;
+  if (!opts.store) throw new CliError('--hub: give --store PATH too (that hub\'s SQLite store: the simulated devices\' keys are registered there and the results read back)');
+  if (!existsSync(opts.store)) throw new CliError(`--store ${opts.store}: no such file: give the running hub's SQLite store (its store.path), which it creates at start`);
+  if (!opts.hubPubkey?.length) throw new CliError('--hub: give --hub-pubkey FILE too (that hub\'s hub.pub: agents free their outboxes only on acks it signs)');
 }
 
 /** A file path as given, or a library name (`fog-at-dusk`) resolved in config/scenarios or config/matrices. */

@@ -10,12 +10,15 @@ export function registerVerify(program: Command): void {
     .description('verify an outbox database: seals, chain links, seq continuity and Gap records; exit 1 naming the first bad seq')
     .argument('<file>', 'outbox database (.db)')
     .option('--pubkey <file...>', 'trusted device public key(s) (device.pub); default: the key recorded in the outbox')
+    .option('--hub-pubkey <file...>', 'hub public key(s) (hub.pub): check the hub receipts (signed checkpoints) the outbox keeps')
     .option('--json', 'print the full report as JSON', false)
-    .action(action(async (file: string, opts: { pubkey?: string[]; json: boolean }) => {
+    .action(action(async (file: string, opts: { pubkey?: string[]; hubPubkey?: string[]; json: boolean }) => {
       if (!existsSync(file)) throw new CliError(`${file}: no such file`);
       const keys = opts.pubkey?.map(readPublicKey);
       const { openOutboxDatabase } = await import('../../agent/outbox/database.js');
       const { verifyOutbox } = await import('../../agent/outbox/verify-outbox.js');
+      const { checkReceipts } = await import('../../agent/outbox/check-receipts.js');
+      const hubKeys = opts.hubPubkey?.map(readPublicKey);
       let db;
       try {
         db = openOutboxDatabase(file, { readonly: true });
@@ -24,9 +27,12 @@ export function registerVerify(program: Command): void {
       }
       try {
         const report = verifyOutbox(db, keys);
+        const receipts = checkReceipts(db, hubKeys);
+        const receiptsOk = receipts.every((r) => r.status === 'verified' || (r.status === 'unchecked' && !hubKeys));
+        const ok = report.ok && receiptsOk;
         if (opts.json) {
-          printJson(report);
-          return report.ok ? EXIT_OK : EXIT_FAILED;
+          printJson({ ...report, ok, receipts: receipts.map((r) => ({ hubKeyId: r.receipt.hubKeyId, seq: r.receipt.seq, status: r.status, detail: r.detail })) });
+          return ok ? EXIT_OK : EXIT_FAILED;
         }
         const range = report.firstSeq !== undefined ? `seq ${report.firstSeq}..${report.lastSeq}` : 'no records';
         const lines = [
@@ -40,8 +46,11 @@ export function registerVerify(program: Command): void {
           for (const p of report.problems.slice(1, 10)) lines.push(`  also seq ${p.seq} [${p.code}]: ${p.message}`);
           if (report.problems.length > 10) lines.push(`  ... ${report.problems.length - 10} more problems (use --json for all)`);
         }
+        for (const r of receipts) lines.push(`  hub receipt [${r.status}] ${r.detail}`);
+        if (receipts.length === 0) lines.push('  hub receipts: none kept yet');
+        if (!receiptsOk) lines.push('FAILED: a hub receipt does not verify against this outbox (see above)');
         process.stdout.write(`${lines.join('\n')}\n`);
-        return report.ok ? EXIT_OK : EXIT_FAILED;
+        return ok ? EXIT_OK : EXIT_FAILED;
       } finally {
         db.close();
       }

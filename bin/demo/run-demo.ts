@@ -44,7 +44,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const hubConfig = defaultHubConfig(dir);
   hubConfig.embedded_broker = { enabled: true, host: '127.0.0.1', port: 0 };
   hubConfig.store.path = join(dir, 'hub.db');
-  const hub = await Hub.start(hubConfig, { logger: hubLogger(o.logLevel) });
+  // The demo's hub key lives in memory only; its agents pin its public half.
+  const hubKey = await generateDeviceKey();
+  const hub = await Hub.start(hubConfig, { logger: hubLogger(o.logLevel), key: hubKey });
   const log = agentLogger(o.logLevel);
   const agents: Agent[] = [];
   const counts = { decisions: 0, handovers: 0 };
@@ -65,7 +67,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
         mqtt: { url: hub.mqttUrl, protocol_version: 4 },
         uplink: { resend_after_ms: 3000, backoff_initial_ms: 100, backoff_max_ms: 2000 },
       });
-      const agent = await Agent.start(config, { key, logger: log });
+      const agent = await Agent.start(config, { key, hubPublicKeys: [hubKey.publicKey], logger: log });
       agents.push(agent);
       producers.push(produce(agent, demoVehicle(1000 + i), o.ratePerAgent, () => producing, counts));
     }

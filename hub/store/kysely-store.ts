@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { GENESIS_HASH, hashEquals } from '../../proto/index.js';
 import { migrate } from './migrations.js';
 import type {
-  CommitResult, CommitVerdict, DeviceKeyRow, DeviceRow, DeviceState, HubStore, Neighbors,
+  CommitResult, CommitVerdict, DeviceKeyRow, DeviceRow, DeviceState, HeldRange, HubStore, Neighbors,
   RejectionRow, SegmentToStore, SeqRange,
 } from './store.js';
 import type { HubTables } from './tables.js';
@@ -136,10 +136,10 @@ export class KyselyHubStore implements HubStore {
     return (await this.db.selectFrom('device_state').selectAll().orderBy('device_id').execute()).map(stateOf);
   }
 
-  async storedBeyond(deviceId: string, afterSeq: number, limit: number): Promise<SeqRange[]> {
-    const rows = await this.db.selectFrom('segments').select(['first_seq', 'last_seq'])
+  async storedBeyond(deviceId: string, afterSeq: number, limit: number): Promise<HeldRange[]> {
+    const rows = await this.db.selectFrom('segments').select(['first_seq', 'last_seq', 'last_hash'])
       .where('device_id', '=', deviceId).where('first_seq', '>', afterSeq).orderBy('first_seq').limit(limit * 50).execute();
-    return mergeRanges(rows.map((r) => ({ first: Number(r.first_seq), last: Number(r.last_seq) }))).slice(0, limit);
+    return mergeRanges(rows.map((r) => ({ first: Number(r.first_seq), last: Number(r.last_seq), lastHash: r.last_hash }))).slice(0, limit);
   }
 
   async coverage(deviceId: string): Promise<{ segments: SeqRange[]; gaps: SeqRange[] }> {
@@ -240,12 +240,14 @@ async function advance(db: Db, deviceId: string, seq: number, hash: Uint8Array):
   }
 }
 
-export function mergeRanges(ranges: SeqRange[]): SeqRange[] {
-  const out: SeqRange[] = [];
+/** Merges sorted ranges that touch or overlap; a merged range keeps the fields (lastHash) of whichever ends last. */
+export function mergeRanges<T extends SeqRange>(ranges: T[]): T[] {
+  const out: T[] = [];
   for (const r of ranges) {
     const last = out[out.length - 1];
-    if (last && r.first <= last.last + 1) last.last = Math.max(last.last, r.last);
-    else out.push({ ...r });
+    if (last && r.first <= last.last + 1) {
+      if (r.last > last.last) out[out.length - 1] = { ...r, first: last.first };
+    } else out.push({ ...r });
   }
   return out;
 }

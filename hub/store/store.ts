@@ -97,6 +97,11 @@ export interface SeqRange {
   last: number;
 }
 
+/** A range held above the contiguous point, with the hash of its last record (what a signed ack names). */
+export interface HeldRange extends SeqRange {
+  lastHash: Uint8Array;
+}
+
 export interface HubStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
@@ -117,8 +122,8 @@ export interface HubStore {
   commitSegments(segments: SegmentToStore[], decide: (s: SegmentToStore, n: Neighbors) => CommitVerdict): Promise<CommitResult[]>;
   deviceState(deviceId: string): Promise<DeviceState | undefined>;
   deviceStates(): Promise<DeviceState[]>;
-  /** Ranges stored above `afterSeq` (out of order), merged, at most `limit`. */
-  storedBeyond(deviceId: string, afterSeq: number, limit: number): Promise<SeqRange[]>;
+  /** Ranges stored above `afterSeq` (out of order), merged, at most `limit`, each with its last record's hash. */
+  storedBeyond(deviceId: string, afterSeq: number, limit: number): Promise<HeldRange[]>;
   /** The seq ranges held as segments and those named by Gap records, each in seq order. */
   coverage(deviceId: string): Promise<{ segments: SeqRange[]; gaps: SeqRange[] }>;
 

@@ -5,12 +5,12 @@ import { recordSchema, type JsonSchema } from './json-schemas.js';
 
 export const CHANNEL_OF: Record<BodyKind, string> = {
   boot: 'boots', conditions: 'conditions', handover: 'handovers', decision: 'decisions',
-  health: 'health', marker: 'markers', gap: 'gaps', keyRotation: 'key_rotations',
+  health: 'health', marker: 'markers', gap: 'gaps', keyRotation: 'key_rotations', fork: 'forks',
 };
 
 const TYPE_NAME: Record<BodyKind, string> = {
   boot: 'Boot', conditions: 'Conditions', handover: 'Handover', decision: 'Decision',
-  health: 'Health', marker: 'Marker', gap: 'Gap', keyRotation: 'KeyRotation',
+  health: 'Health', marker: 'Marker', gap: 'Gap', keyRotation: 'KeyRotation', fork: 'Fork',
 };
 
 export interface ChannelSpec {

@@ -30,6 +30,7 @@ export const ENUMS = {
   comparator: ['COMPARATOR_UNSPECIFIED', 'LT', 'LE', 'GT', 'GE', 'EQ', 'NE'],
   severity: ['SEVERITY_UNSPECIFIED', 'INFO', 'WARNING', 'ALERT'],
   gapReason: ['REASON_UNSPECIFIED', 'QUOTA_EVICTION', 'ACKNOWLEDGED_ELSEWHERE'],
+  forkReason: ['REASON_UNSPECIFIED', 'HUB_AHEAD', 'HASH_MISMATCH'],
 } as const;
 
 const BODIES: Record<BodyKind, JsonSchema> = {
@@ -77,6 +78,12 @@ const BODIES: Record<BodyKind, JsonSchema> = {
     firstPrevHash: bytes('prev_hash of the first missing record'), lastHash: bytes('hash of the last missing record'), bytesLost: u64('bytes'), detail: str,
   }, 'records lost on purpose, named exactly'),
   keyRotation: object({ oldKeyId: str, newKeyId: str, newPublicKey: bytes('raw Ed25519 public key'), reason: str }, 'the chain handed to a new key'),
+  fork: object({
+    reason: names(...ENUMS.forkReason), localHeadSeq: u64('outbox head before the fork'), localHeadHash: bytes('hash of that head'),
+    hubSeq: u64('seq of the hub checkpoint'), hubHash: bytes('the hub hash at hubSeq: this record\'s prev_hash'), hubKeyId: str,
+    renumberedFirst: u64('first local seq re-issued'), renumberedLast: u64('last local seq re-issued'), newFirstSeq: u64('seq of the first re-issued record'),
+    hubStatement: bytes('the hub\'s signed Checkpoint'), detail: str,
+  }, 'the chain continued after the hub\'s head when the outbox had diverged from it'),
 };
 
 /** The schema of one channel's messages: the record envelope plus its one body. */

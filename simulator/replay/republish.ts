@@ -18,6 +18,8 @@ export interface PublisherOptions {
   workDir: string;
   /** 4 (MQTT 3.1.1, the embedded broker) or 5. */
   protocolVersion?: 4 | 5;
+  /** The hub's public key(s): the replay agent frees its outbox only on acks they sign. */
+  hubPublicKeys: Uint8Array[];
   logLevel?: string;
   /** Captures issued before waiting for them to commit, when replaying as fast as possible. */
   maxPending?: number;
@@ -76,6 +78,7 @@ export class ReplayPublisher {
     });
     const agent = await Agent.start(config, {
       key: o.key,
+      hubPublicKeys: o.hubPublicKeys,
       clock,
       logger: createLogger(config.log.level),
       boot: {

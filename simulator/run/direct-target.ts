@@ -13,6 +13,8 @@ export interface HubLink {
   mqttUrl: string;
   /** 4 for the embedded broker (MQTT 3.1.1), 5 otherwise. */
   protocolVersion: 4 | 5;
+  /** The hub's public key(s): the agent frees outbox space only on acks they sign. */
+  hubPublicKeys: Uint8Array[];
 }
 
 export interface DirectRunOptions {
@@ -56,6 +58,7 @@ export async function startDirectRun(o: DirectRunOptions): Promise<DirectRun> {
   const clock = new SimClock(Date.parse(o.scenario.start));
   const agent = await Agent.start(simAgentConfig(o), {
     key: o.key,
+    hubPublicKeys: o.hub?.hubPublicKeys,
     clock,
     logger: o.logger ?? createLogger('silent'),
     boot: {

@@ -50,6 +50,7 @@ export const SAMPLE_BODIES: Record<BodyKind, Body> = {
   marker: { marker: { kind: 'mission_start', text: 'Mission 7 begins — ünïcødé ✓', severity: 1, tags: { site: 'north-field', run: '3' } } },
   gap: { gap: { firstSeq: 10, lastSeq: 19, reason: 1, firstPrevHash: hash32(4), lastHash: hash32(5), bytesLost: 2048, detail: 'quota' } },
   keyRotation: { keyRotation: { oldKeyId: '0123456789abcdef', newKeyId: 'fedcba9876543210', newPublicKey: hash32(6), reason: 'scheduled' } },
+  fork: { fork: { reason: 1, localHeadSeq: 7, localHeadHash: hash32(7), hubSeq: 9, hubHash: hash32(8), hubKeyId: '0123456789abcdef', renumberedFirst: 5, renumberedLast: 7, newFirstSeq: 11, detail: 'restored backup' } },
 };
 
 export { BODY_KINDS };

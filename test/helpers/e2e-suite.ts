@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { BrokerFactory } from './brokers.js';
 import { ackedElsewhere, criticalFirst, hubRestart, offlineBacklog } from './e2e-delivery.js';
 import { agentKilled, brokerRestart } from './e2e-outages.js';
+import { forgedAcks } from './e2e-forged-acks.js';
 import { quotaEviction } from './e2e-quota.js';
 import { rejections } from './e2e-rejections.js';
 import { E2eWorld } from './e2e-world.js';
@@ -17,7 +18,7 @@ export interface SuiteContext {
 }
 
 export const SCENARIOS = {
-  offlineBacklog, hubRestart, brokerRestart, agentKilled, criticalFirst, rejections, quotaEviction, ackedElsewhere,
+  offlineBacklog, hubRestart, brokerRestart, agentKilled, criticalFirst, rejections, quotaEviction, ackedElsewhere, forgedAcks,
 } satisfies Record<string, (ctx: SuiteContext) => void>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -11,6 +11,7 @@ import { agentConfigSchema, hubConfigSchema, type AgentConfig, type HubConfig } 
 import { Hub, createLogger as hubLogger } from '../../hub/index.js';
 import { generateDeviceKey, writeKeyFiles, type DeviceKey } from '../../proto/index.js';
 import { randomId, type BrokerEndpoint, type BrokerFactory } from './brokers.js';
+import { writeHubKeySync } from './keys.js';
 import { StopWaiting, waitFor, within } from './wait-for.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,8 +60,12 @@ export class E2eWorld {
   private readonly clients = new Set<MqttClient>();
   private readonly deviceIds: string[] = [];
 
+  /** This world's hub key: every hub of the world signs with it, every agent pins its public half. */
+  readonly hubKey: { keyFile: string; pubFile: string };
+
   constructor(readonly factory: BrokerFactory) {
     this.sharedGroup = factory.shared ? randomId('fp-e2e') : '';
+    this.hubKey = writeHubKeySync(join(this.dir, 'keys', 'hub'));
   }
 
   async startBroker(port = 0): Promise<BrokerEndpoint> {
@@ -77,6 +82,7 @@ export class E2eWorld {
   hubConfig(o: HubOptions): HubConfig {
     return hubConfigSchema.parse({
       hub_id: randomId('hub'),
+      key_file: this.hubKey.keyFile,
       store: { driver: 'sqlite', path: o.storePath ?? join(this.dir, 'hub.db') },
       mqtt: {
         url: o.brokerUrl, protocol_version: this.factory.protocol, shared_group: this.sharedGroup,
@@ -120,7 +126,9 @@ export class E2eWorld {
       outbox: { path: o.outboxPath ?? join(this.dir, o.device.deviceId, 'outbox.db'), ...(o.quotaBytes ? { quota_bytes: o.quotaBytes } : {}) },
       seal: { max_records: o.sealMaxRecords ?? 200, max_age_ms: 200 },
       mqtt: { url: o.brokerUrl, protocol_version: this.factory.protocol, keepalive_s: 10, connect_timeout_ms: 5000 },
-      uplink: { max_in_flight: o.maxInFlight ?? 16, resend_after_ms: 1500, backoff_initial_ms: 50, backoff_max_ms: 500 },
+      uplink: {
+        max_in_flight: o.maxInFlight ?? 16, resend_after_ms: 1500, backoff_initial_ms: 50, backoff_max_ms: 500, hub_pubkey_file: this.hubKey.pubFile,
+      },
       log: { level: LOG_LEVEL },
     });
   }

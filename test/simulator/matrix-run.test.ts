@@ -8,6 +8,7 @@ import { Hub, createLogger, verifyStoredChain } from '../../hub/index.js';
 import { decodeRecord, decodeSegment, recordToJson, toNumber } from '../../proto/index.js';
 import { planMatrix, runMatrix, summarizeRows, type HubReader, type MatrixHub } from '../../simulator/matrix/index.js';
 import { WORLD_MODEL } from '../../simulator/models/index.js';
+import { testKey } from '../helpers/keys.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs('fp-sim-matrix-');
@@ -34,11 +35,11 @@ async function embeddedHub(dir: string): Promise<{ hub: Hub; link: MatrixHub; re
   const config = defaultHubConfig(dir);
   config.embedded_broker = { enabled: true, host: '127.0.0.1', port: 0 };
   config.store.path = join(dir, 'hub.db');
-  const hub = await Hub.start(config, { logger: createLogger('silent') });
+  const hub = await Hub.start(config, { logger: createLogger('silent'), key: await testKey(77) });
   hubs.push(hub);
   return {
     hub,
-    link: { mqttUrl: hub.mqttUrl, protocolVersion: 4, register: async (id, key, label) => void (await hub.store.addDeviceKey(id, key.keyId, key.publicKey, label)) },
+    link: { mqttUrl: hub.mqttUrl, protocolVersion: 4, hubPublicKeys: [hub.key.publicKey], register: async (id, key, label) => void (await hub.store.addDeviceKey(id, key.keyId, key.publicKey, label)) },
     reader: {
       countRecords: (id) => hub.store.countRecords(id),
       verify: async (id) => {

@@ -9,6 +9,7 @@ import { Hub, createLogger, verifyStoredChain } from '../../hub/index.js';
 import { decodeRecord, decodeSegment, recordToJson, toBigInt, toNumber, type RecordMessage } from '../../proto/index.js';
 import { openMission, REPLAY_MARKER } from '../../simulator/replay/index.js';
 import { buildMission, DEVICE, MISSION_ID, type BuiltMission } from '../fixtures/replay/mission.js';
+import { writeHubKeySync } from '../helpers/keys.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 import { collector } from './fixtures/io.js';
 
@@ -16,6 +17,7 @@ const tempDir = useTempDirs('fp-replay-hub-');
 let mission: BuiltMission;
 let hub: Hub;
 let storePath: string;
+let hubPub: string;
 beforeAll(async () => {
   mission = await buildMission(tempDir());
   const dir = tempDir();
@@ -23,6 +25,9 @@ beforeAll(async () => {
   const config = defaultHubConfig(dir);
   config.embedded_broker = { enabled: true, host: '127.0.0.1', port: 0 };
   config.store.path = storePath;
+  const hubKey = writeHubKeySync(join(dir, 'keys'));
+  config.key_file = hubKey.keyFile;
+  hubPub = hubKey.pubFile;
   hub = await Hub.start(config, { logger: createLogger('silent') });
 });
 afterAll(async () => {
@@ -46,7 +51,7 @@ describe('replay --to-hub', () => {
     const io = collector();
     const workDir = join(tempDir(), 'replay');
     const code = await replayCommand(mission.outbox, {
-      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 20, logLevel: 'silent', toHub: hub.mqttUrl, register: storePath, workDir,
+      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 20, logLevel: 'silent', toHub: hub.mqttUrl, hubPubkey: [hubPub], register: storePath, workDir,
     }, io);
     expect(io.errors).toEqual([]);
     expect(code).toBe(0);
@@ -109,7 +114,7 @@ describe('replay --to-hub', () => {
 
   it('refuses to start a second, conflicting chain for a device the hub already holds', async () => {
     await expect(replayCommand(mission.outbox, {
-      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 1, logLevel: 'silent', toHub: hub.mqttUrl, register: storePath, workDir: join(tempDir(), 'again'),
+      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 1, logLevel: 'silent', toHub: hub.mqttUrl, hubPubkey: [hubPub], register: storePath, workDir: join(tempDir(), 'again'),
     }, collector())).rejects.toThrow(/already holds records up to seq 19 of device "rover-7-replay" from an earlier replay: pass another --replay-device/);
   });
 
@@ -117,7 +122,7 @@ describe('replay --to-hub', () => {
     const workDir = join(tempDir(), 'unregistered');
     const io = collector();
     const code = await replayCommand(mission.outbox, {
-      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 1, logLevel: 'silent', toHub: hub.mqttUrl, workDir, replayDevice: 'rover-7-unknown',
+      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 1, logLevel: 'silent', toHub: hub.mqttUrl, hubPubkey: [hubPub], workDir, replayDevice: 'rover-7-unknown',
     }, io);
     expect(code).toBe(1);
     expect(io.lines[3]).toMatch(/register it with the hub: fieldproof hub devices add rover-7-unknown --pubkey .*device\.pub --store <hub store>/);
@@ -125,7 +130,7 @@ describe('replay --to-hub', () => {
     // Registering now and rerunning with the same work dir sends the first run's records and continues the chain.
     const again = collector();
     expect(await replayCommand(mission.outbox, {
-      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 20, logLevel: 'silent', toHub: hub.mqttUrl, workDir, replayDevice: 'rover-7-unknown', register: storePath,
+      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 20, logLevel: 'silent', toHub: hub.mqttUrl, hubPubkey: [hubPub], workDir, replayDevice: 'rover-7-unknown', register: storePath,
     }, again)).toBe(0);
     expect(again.lines.at(-1)).toMatch(/as rover-7-unknown seq 20\.\.38; the hub acknowledged all of it/);
     expect(await verifyStoredChain(hub.store, 'rover-7-unknown')).toMatchObject({ ok: true, records: 38 });
@@ -135,7 +140,7 @@ describe('replay --to-hub', () => {
     const io = collector();
     const workDir = join(tempDir(), 'offline');
     expect(await replayCommand(mission.outbox, {
-      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 0.5, logLevel: 'silent', toHub: 'mqtt://127.0.0.1:1', workDir,
+      speed: 0, every: 5, protocolVersion: 4, drainTimeout: 0.5, logLevel: 'silent', toHub: 'mqtt://127.0.0.1:1', hubPubkey: [hubPub], workDir,
     }, io)).toBe(1);
     expect(io.errors.at(-1)).toMatch(new RegExp(`through seq 0 of 19 after 0.5 s: the broker at mqtt://127.0.0.1:1 could not be reached. The rest stays in .*outbox.db; rerun with --work-dir ${workDir}`));
   });

@@ -1,0 +1,17 @@
+// Finds the hash of the outbox's record at one seq, so a hub checkpoint can be compared with it.
+// A seal names its last record's hash; any other record is hashed from its chunk. Read-only.
+import { decodeSeal, recordsOfFragment, sha256 } from '../../proto/index.js';
+import type { OutboxDatabase } from './database.js';
+
+/** The SHA-256 of the record at `seq`, or undefined when the outbox no longer (or never) held it. */
+export function recordHashAt(db: OutboxDatabase, seq: number): Uint8Array | undefined {
+  const seal = db.prepare('SELECT seal FROM segments WHERE last_seq = ?').pluck().get(seq) as Uint8Array | undefined;
+  if (seal) return decodeSeal(seal).lastHash;
+  const state = db.prepare('SELECT head_seq, head_hash FROM state WHERE id = 1').get() as { head_seq: number; head_hash: Uint8Array };
+  if (seq === state.head_seq) return state.head_hash;
+  const chunk = db.prepare('SELECT first_seq, data FROM chunks WHERE first_seq <= ? AND last_seq >= ? ORDER BY first_seq DESC LIMIT 1')
+    .get(seq, seq) as { first_seq: number; data: Uint8Array } | undefined;
+  if (!chunk) return undefined;
+  const record = recordsOfFragment(chunk.data)[seq - chunk.first_seq];
+  return record && sha256(record);
+}
