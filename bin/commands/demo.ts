@@ -1,22 +1,21 @@
 // `fieldproof demo` (`npm start`): the whole system on one machine with no external service.
 // Runs until Ctrl-C or --duration; prints a live status line and a summary (--json for machines).
 import type { Command } from 'commander';
-import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
+import { LOG_LEVELS, oneOf, positiveNumber, wholeNumber } from '../cli-options.js';
+import { action, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
 import { watchStopSignals } from '../run-until-signal.js';
 
 export function registerDemo(program: Command): void {
   program.command('demo')
     .description('run an embedded broker, a hub and simulated agents end to end; Ctrl-C or --duration to finish')
-    .option('--duration <s>', 'stop after this many seconds (default: run until Ctrl-C)')
-    .option('--agents <n>', 'how many simulated agents', '3')
-    .option('--rate <n>', 'conditions records per second per agent', '200')
+    .option('--duration <s>', 'stop after this many seconds (default: run until Ctrl-C)', positiveNumber('--duration'))
+    .option('--agents <n>', 'how many simulated agents', wholeNumber('--agents', 1), 3)
+    .option('--rate <n>', 'conditions records per second per agent', positiveNumber('--rate'), 200)
     .option('--dir <path>', 'where to keep keys, outboxes and the hub store (default: a new temp folder)')
-    .option('--log-level <level>', 'agent and hub log level (JSON logs go to stdout)', 'silent')
+    .option('--log-level <level>', 'agent and hub log level (JSON logs go to stdout)', oneOf('--log-level', LOG_LEVELS), 'silent')
     .option('--json', 'print the summary as JSON', false)
-    .action(action(async (opts: { duration?: string; agents: string; rate: string; dir?: string; logLevel: string; json: boolean }) => {
-      const durationS = opts.duration === undefined ? undefined : positive('--duration', opts.duration);
-      const agents = positive('--agents', opts.agents);
-      const rate = positive('--rate', opts.rate);
+    .action(action(async (opts: { duration?: number; agents: number; rate: number; dir?: string; logLevel: string; json: boolean }) => {
+      const { duration: durationS, agents, rate } = opts;
       const tty = process.stderr.isTTY;
       const stopSignal = new Promise<void>((resolve) => {
         watchStopSignals(() => {
@@ -48,10 +47,4 @@ export function registerDemo(program: Command): void {
       }
       return summary.ok ? EXIT_OK : EXIT_FAILED;
     }));
-}
-
-function positive(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${name}: expected a positive number, got "${value}"`);
-  return n;
 }
