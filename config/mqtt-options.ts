@@ -25,7 +25,9 @@ export function mqttClientOptions(config: MqttConfig, clientId: string): MqttCli
     try {
       return readFileSync(file);
     } catch (err) {
-      throw new Error(`mqtt.${what}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? (err as Error).message;
+      throw new Error(`mqtt.${what}: cannot read ${file} (${why}): fix the path in the config (relative paths are taken from the config file's folder) or the file's permissions`);
     }
   };
   return {

@@ -41,7 +41,9 @@ export async function serveMetrics(registry: Registry, host: string, port: numbe
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new Error(`metrics: cannot listen on ${host}:${port}: ${err.message}`)));
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'EADDRINUSE'
+      ? `metrics: port ${port} on ${host} is already in use (EADDRINUSE; another hub running?): set metrics.port to a free port, or 0 to serve no metrics`
+      : `metrics: cannot listen on ${host}:${port} (metrics.host, metrics.port): ${err.message}`)));
     server.listen(port, host, () => resolve());
   });
   return server;
