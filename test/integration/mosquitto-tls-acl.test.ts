@@ -6,6 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, createLogger as agentLogger } from '../../agent/index.js';
+import { Hub, createLogger as hubLogger } from '../../hub/index.js';
+import { captureMixed } from '../helpers/e2e-bodies.js';
+import { expectIntact, preRegister, rejectionsOf, waitForContiguous, waitOutboxEmpty } from '../helpers/e2e-checks.js';
+import { E2eWorld, type Device } from '../helpers/e2e-world.js';
 import { makeTestPki, SHIPPED_ACL, startPrivateMosquitto, tlsBrokerToolsAvailable, type PrivateMosquitto } from '../helpers/private-mosquitto.js';
 import { randomId } from '../helpers/brokers.js';
 import { sleep, waitFor } from '../helpers/wait-for.js';
@@ -282,6 +287,57 @@ if (available instanceof Error) {
           expect(ofNonce(atBlocked, nonce)).toEqual([]);
         } finally {
           await broker.reloadAcl(shipped);
+        }
+      });
+    });
+
+    describe('end to end over TLS', () => {
+      it('a hub (MQTT 5, shared group) and agents (MQTT 5 and 3.1.1) with their own certificates deliver everything, and the outboxes are freed', { timeout: 120_000 }, async () => {
+        // The world gives random device ids, a hub key the agents pin, and an unguessable shared group.
+        const world = new E2eWorld({ name: 'private TLS Mosquitto', protocol: 5, shared: true, start: () => Promise.reject(new Error('the broker is the file\'s own')) });
+        const running: { stop(): Promise<void> }[] = [];
+        try {
+          const devices = [await world.device('tls'), await world.device('tls')];
+          // Each device gets its certificate from the same CA as the broker's, as a fleet's new vehicle would.
+          makeTestPki(['--reuse-ca', pki, ...devices.map((d) => d.deviceId)]);
+          const tls = (name: string) => {
+            const base = name === 'hub' ? join(pki, 'hub') : join(pki, 'devices', name);
+            return { ca_file: join(pki, 'ca.crt'), cert_file: `${base}.crt`, key_file: `${base}.key` };
+          };
+          const storePath = join(world.dir, 'hub.db');
+          await preRegister(storePath, ...devices);
+
+          const hubConfig = world.hubConfig({ brokerUrl: broker.url, storePath });
+          const hub = await Hub.start({ ...hubConfig, mqtt: { ...hubConfig.mqtt, ...tls('hub'), protocol_version: 5 } }, { logger: hubLogger('silent') });
+          running.push(hub);
+          expect(hub.config.mqtt).toMatchObject({ url: broker.url, protocol_version: 5, shared_group: world.sharedGroup });
+          expect(hub.config.mqtt.shared_group).not.toBe('');
+
+          const agents: Agent[] = [];
+          for (const [i, device] of devices.entries()) {
+            const config = world.agentConfig({ device, brokerUrl: broker.url, sealMaxRecords: 100 });
+            const agent = await Agent.start({ ...config, mqtt: { ...config.mqtt, ...tls(device.deviceId), protocol_version: i === 0 ? 5 : 4 } }, { key: device.key, logger: agentLogger('silent') });
+            running.push(agent);
+            agents.push(agent);
+          }
+          for (const agent of agents) {
+            await captureMixed(agent, 600);
+            agent.outbox.sealIfDue(true);
+          }
+          for (const [i, agent] of agents.entries()) {
+            const device: Device = devices[i];
+            const head = agent.outbox.headSeq();
+            expect(head).toBe(601); // the Boot record, then every capture
+            await waitForContiguous(hub, device.deviceId, head);
+            await expectIntact(hub, device.deviceId, head);
+            expect(await rejectionsOf(hub, device.deviceId)).toEqual([]);
+            // Freed only on the hub's signed checkpoint, which came back over the device's own ack topic.
+            await waitOutboxEmpty(agent);
+          }
+          expect(broker.output()).toMatch(new RegExp(`u'${devices[0].deviceId}'`));
+        } finally {
+          for (const r of running.reverse()) await r.stop();
+          await world.close();
         }
       });
     });
