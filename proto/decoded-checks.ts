@@ -1,6 +1,8 @@
 // What a decoded message can hide from the generated verify() (pure): fields its type did not know, kept
 // aside in `$unknowns` (see decodeKeepingUnknowns), enum numbers its enum does not define (proto3 enums are
-// open), and NaN.
+// open), NaN, and numbers outside their field's range (field-ranges.ts), Infinity included.
+import { FIELD_RANGES, rangeProblem, type FieldRange } from './field-ranges.js';
+import { fieldproof } from './generated/fieldproof.js';
 
 export interface UnknownField {
   /** Where, as a field path of the known parent ("" at the top, "weather", "criteria[0]"). */
@@ -52,6 +54,66 @@ export function findNaN(message: object): string | undefined {
   });
 }
 
+/** A number its field cannot hold, named by its .proto path. */
+export interface OutOfRange {
+  /** "lighting.lux", "measurements[1].value": the .proto's field names. */
+  path: string;
+  /** "expected a finite number >= 0, got Infinity". */
+  problem: string;
+}
+
+/**
+ * The first float or double field, in `message` or any sub-message, that is not finite, is beyond float32
+ * for a float field, or is outside its physical range (FIELD_RANGES). Works on a decoded message and on
+ * one built by fromObject (JSON input), where a float field may still hold a number no float32 can.
+ */
+export function findOutOfRange(message: object): OutOfRange | undefined {
+  const type = classOf(message);
+  const found = type && outOfRange(message as Record<string, unknown>, type);
+  return found && { path: found.path.reverse().join('').replace(/^\./, ''), problem: found.problem };
+}
+
+/** On every request, so without building paths or names until something is wrong: the path comes back reversed. */
+function outOfRange(message: Record<string, unknown>, type: MessageClass): { path: string[]; problem: string } | undefined {
+  const ranges = rangesOf(type);
+  for (const key of Object.keys(message)) {
+    const value = message[key];
+    if (typeof value === 'number') {
+      const problem = rangeProblem(ranges.get(key), value);
+      if (problem) return { path: [`.${snakeCase(key)}`], problem };
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i] as Record<string, unknown>;
+        const itemType = classOf(item);
+        const found = itemType && outOfRange(item, itemType);
+        if (found) return { path: [...found.path, `[${i}]`, `.${snakeCase(key)}`], problem: found.problem };
+        if (typeof item === 'number') {
+          const problem = rangeProblem(ranges.get(key), item);
+          if (problem) return { path: [`[${i}]`, `.${snakeCase(key)}`], problem };
+        }
+      }
+    } else {
+      const childType = classOf(value);
+      const found = childType && outOfRange(value as Record<string, unknown>, childType);
+      if (found) return { path: [...found.path, `.${snakeCase(key)}`], problem: found.problem };
+    }
+  }
+  return undefined;
+}
+
+/** The float and double fields of a message class, by decoded property name, from FIELD_RANGES. */
+const rangesByType = new Map<MessageClass, Map<string, FieldRange>>();
+
+function rangesOf(type: MessageClass): Map<string, FieldRange> {
+  let ranges = rangesByType.get(type);
+  if (!ranges) {
+    const prefix = `${messageNames.get(type)}.`;
+    ranges = new Map(Object.entries(FIELD_RANGES).filter(([key]) => key.startsWith(prefix)).map(([key, range]) => [camelCase(key.slice(prefix.length)), range]));
+    rangesByType.set(type, ranges);
+  }
+  return ranges;
+}
+
 interface MessageClass {
   new (): object;
   toObject(message: object, options: { defaults?: boolean; enums?: StringConstructor }): Record<string, unknown>;
@@ -77,6 +139,21 @@ function firstInTree<T>(message: object, path: string, visit: (m: object, path: 
     }
   }
   return undefined;
+}
+
+/** Each generated message class by its .proto name ("Weather"), for the range table. */
+const messageNames = new Map<unknown, string>(
+  Object.entries(fieldproof.v1).filter(([, value]) => typeof value === 'function').map(([name, value]) => [value, name]),
+);
+
+/** A decoded property name back to the .proto's: precipitationMmH -> precipitation_mm_h, windSpeedMS -> wind_speed_m_s. */
+function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** A .proto field name as protobufjs names the property: precipitation_mm_h -> precipitationMmH. */
+function camelCase(field: string): string {
+  return field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Which fields of a message class are enums: with defaults, each reads as its *_UNSPECIFIED name. */

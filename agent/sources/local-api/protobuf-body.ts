@@ -1,5 +1,7 @@
 // Decodes and checks a body sent as protobuf bytes: malformed bytes, a field this agent's schema lacks
-// (refused, never dropped), an enum number the schema does not define and NaN are INVALID, naming the field.
+// (refused, never dropped), an enum number the schema does not define, NaN, Infinity and numbers outside
+// their field's range (proto/field-ranges.ts) are INVALID, naming the field.
+import { findOutOfRange } from '../../../proto/decoded-checks.js';
 import { decodeKeepingUnknowns, findNaN, findUndefinedEnum, findUnknownField, schema } from '../../../proto/index.js';
 import { ApiError } from './protocol.js';
 
@@ -41,5 +43,15 @@ export function bodyFromProtobuf(kind: ProtobufKind, bytes: Uint8Array): Decoded
   if (badEnum) throw new ApiError('INVALID', `${kind}: invalid value for "${badEnum.path}": ${badEnum.value} is not a value of its enum`);
   const nan = findNaN(message);
   if (nan) throw new ApiError('INVALID', `${kind}: invalid value for "${nan}": NaN`);
+  refuseOutOfRange(kind, message);
   return new DecodedBody(kind, message);
+}
+
+/**
+ * INVALID naming the first number its field cannot hold (Infinity, beyond float32, a fraction above 1, negative
+ * lux...), for a decoded body and for one built from JSON alike: a go/no-go criterion must never pass on it.
+ */
+export function refuseOutOfRange(kind: string, message: object): void {
+  const bad = findOutOfRange(message);
+  if (bad) throw new ApiError('INVALID', `${kind}: ${bad.path}: ${bad.problem}`);
 }

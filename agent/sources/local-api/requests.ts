@@ -1,5 +1,6 @@
 // Turns one JSON line or one protobuf frame into an ApiRequest, or into the error to reply with (pure).
 // A JSON body stays untrusted here, for its handler to check; a protobuf body is decoded and checked here.
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { bodyFromProtobuf } from './protobuf-body.js';
 import { ApiError, asApiError, KIND_TAGS, MESSAGE_TYPES, type ApiRequest, type MessageType, type RequestId } from './protocol.js';
 
@@ -12,6 +13,9 @@ const TAG_LIST = Object.entries(KIND_TAGS).map(([tag, type]) => `${tag} ${type}`
 const ENVELOPE_KEYS = new Set(['type', 'id', 'body']);
 
 export function requestFromJson(bytes: Uint8Array): Parsed {
+  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+    return fail(null, 'INVALID', `JSON nested more than ${MAX_JSON_DEPTH} levels deep: refused unparsed (no fieldproof message nests more than 5)`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(bytes));
