@@ -28,7 +28,7 @@ Options:
   --reissue-server, --reissue-hub
                       the same for the broker's or the hub's cert
   --revoke CERT_FILE  revoke that certificate (repeatable; implies --reuse-ca) and rewrite crl.pem;
-                      the broker reads crl.pem when it starts: restart it to apply
+                      copy crl.pem to the broker and reload it (SIGHUP) to apply
   --server-name NAME  another DNS name or IP address for the server cert (repeatable)
   --hub-cn NAME       the hub identity's CN (default: hub); must match the ACL file's `user` line
   --days N            validity of server, hub and device certs in days (default: 825)

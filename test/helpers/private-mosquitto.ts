@@ -22,8 +22,11 @@ export interface PrivateMosquitto {
   readonly url: string;
   /** Everything Mosquitto wrote to stdout and stderr so far (its log goes to stderr). */
   output(): string;
-  /** Replaces the broker's ACL file with `acl` and reloads it (SIGHUP), as `systemctl reload mosquitto` would. */
-  reloadAcl(acl: string): Promise<void>;
+  /**
+   * Installs a new ACL file (`acl`) and/or the broker files of `pkiDir` (ca.crt, crl.pem, server.crt,
+   * server.key), then reloads (SIGHUP), as `systemctl reload mosquitto` would. Resolves once it has.
+   */
+  reload(change: { acl?: string; pkiDir?: string }): Promise<void>;
   /** SIGTERM, then SIGKILL if it has not exited within 5 s; removes its temp folder. */
   stop(): Promise<void>;
 }
@@ -139,8 +142,9 @@ export async function startPrivateMosquitto(pkiDir: string): Promise<PrivateMosq
           port,
           url: `mqtts://127.0.0.1:${port}`,
           output: started.output,
-          reloadAcl: async (acl) => {
-            writeFileSync(join(dir, 'fieldproof.acl'), acl);
+          reload: async (change) => {
+            if (change.acl !== undefined) writeFileSync(join(dir, 'fieldproof.acl'), change.acl);
+            if (change.pkiDir) for (const file of BROKER_FILES) copyFileSync(join(change.pkiDir, file), join(dir, file));
             const before = reloads(started.output());
             started.signal('SIGHUP');
             await waitFor('mosquitto to reload its config', () => reloads(started.output()) > before, { timeoutMs: 10_000, describe: () => started.output().slice(-500) });
