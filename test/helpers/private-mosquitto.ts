@@ -2,7 +2,7 @@
 // certificates, ACL) with their paths moved to a temp folder, on a free loopback port, persistence off.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reservePort, tcpReachable } from './tcp-proxy.js';
@@ -31,23 +31,24 @@ export interface PrivateMosquitto {
   stop(): Promise<void>;
 }
 
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A program on PATH (or at one of `also`), or undefined. */
 export function findProgram(name: string, also: string[] = []): string | undefined {
-  const candidates = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name)), ...also];
-  return candidates.find((file) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return [...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name)), ...also].find(executable);
 }
 
 /** The mosquitto binary: FIELDPROOF_MOSQUITTO_BIN, else on PATH, else /usr/sbin or /usr/local/sbin (not on a user's PATH). */
 export function mosquittoBinary(): string | undefined {
   const fromEnv = process.env.FIELDPROOF_MOSQUITTO_BIN;
-  if (fromEnv) return fromEnv;
+  if (fromEnv) return executable(fromEnv) ? fromEnv : undefined;
   return findProgram('mosquitto', ['/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto']);
 }
 
@@ -57,12 +58,14 @@ export function mosquittoBinary(): string | undefined {
  */
 export function tlsBrokerToolsAvailable(): boolean {
   const missing = [
-    mosquittoBinary() ? undefined : 'mosquitto (apt-get install mosquitto, or set FIELDPROOF_MOSQUITTO_BIN)',
+    mosquittoBinary() ? undefined : process.env.FIELDPROOF_MOSQUITTO_BIN
+      ? `mosquitto at FIELDPROOF_MOSQUITTO_BIN=${process.env.FIELDPROOF_MOSQUITTO_BIN}`
+      : 'mosquitto (apt-get install mosquitto, or set FIELDPROOF_MOSQUITTO_BIN)',
     findProgram('openssl') ? undefined : 'openssl',
     findProgram('bash') ? undefined : 'bash',
   ].filter((m): m is string => m !== undefined);
   if (missing.length === 0) return true;
-  const why = `not installed: ${missing.join(', ')}`;
+  const why = `missing: ${missing.join(', ')}`;
   if (['1', 'true', 'yes'].includes((process.env.FIELDPROOF_REQUIRE_SERVICES ?? '').toLowerCase())) {
     throw new Error(`Mosquitto TLS/ACL tests cannot run, ${why}; FIELDPROOF_REQUIRE_SERVICES=1 says they must: install it or unset the variable`);
   }
@@ -113,7 +116,9 @@ export function testMosquittoConfig(shipped: string, dir: string, port: number):
   for (const required of ['listener', 'persistence', 'log_dest']) {
     if (!seen.has(required)) throw new Error(`${SHIPPED_CONFIG}: expected a "${required}" line for the test broker to replace`);
   }
-  const text = [`# Made by test/helpers/private-mosquitto.ts from ${SHIPPED_CONFIG}.`, `user ${userInfo().username}`, ...lines].join('\n');
+  // Started as root, Mosquitto switches to the "mosquitto" user unless told to stay; otherwise it cannot switch.
+  const stay = process.getuid?.() === 0 ? ['user root'] : [];
+  const text = [`# Made by test/helpers/private-mosquitto.ts from ${SHIPPED_CONFIG}.`, ...stay, ...lines].join('\n');
   const stale = lines.find((line) => !line.trimStart().startsWith('#') && line.includes(INSTALL_DIR));
   if (stale) throw new Error(`test broker config still names ${INSTALL_DIR}: ${stale}`);
   return text;
@@ -172,8 +177,11 @@ async function launch(bin: string, configFile: string, port: number): Promise<{ 
   child.stdout!.setEncoding('utf8').on('data', (s: string) => { output += s; });
   child.stderr!.setEncoding('utf8').on('data', (s: string) => { output += s; });
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
-  child.once('error', (err) => { output += `\nspawn ${bin}: ${err.message}`; });
+  // A spawn that fails (no such file, not executable) emits 'error' and no 'exit'.
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => { exited = true; resolve(); });
+    child.once('error', (err) => { output += `\nspawn ${bin}: ${err.message}`; exited = true; resolve(); });
+  });
   // A test process that dies without its afterAll must not leave a broker behind.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
