@@ -103,10 +103,14 @@ for id in "${devices[@]}"; do
   [[ "$id" =~ $ID_RE ]] || die "device id \"$id\": expected 1-64 letters, digits, \".\", \"_\" or \"-\" (it becomes an MQTT topic level)"
   [ "$id" != "$hub_cn" ] || die "device id \"$id\" is the hub's identity: a device with that CN would get the hub's ACL rights"
 done
+for name in "${server_names[@]}"; do
+  [[ "$name" =~ ^[A-Za-z0-9.:-]+$ ]] || die "--server-name: expected a DNS name or an IP address, got \"$name\""
+done
 for f in "${revoke[@]}"; do
   [ -f "$f" ] || die "--revoke: no certificate file $f"
 done
 
+[ "$reuse" = 0 ] || [ -d "$out" ] || die "$out does not exist: there is no CA to reuse (run without --reuse-ca, --reissue* and --revoke to make one)"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 db="$out/ca"
@@ -119,7 +123,7 @@ if [ -e "$out/ca.key" ] || [ -e "$out/ca.crt" ]; then
       "$out/hub.crt" "$out/hub.key" "$out/devices" "$out/retired"
   fi
 elif [ "$reuse" = 1 ]; then
-  die "$out holds no CA (ca.crt/ca.key) to reuse: run without --reuse-ca and --revoke to make one"
+  die "$out holds no CA (ca.crt/ca.key) to reuse: run without --reuse-ca, --reissue* and --revoke to make one"
 fi
 
 umask 077
