@@ -1,8 +1,11 @@
-// The MAVLink frame scanner alone (pure, no port): frames from node-mavlink's encoder in any chunking, and
-// resync: a length is trusted only after the CRC checks, a failed or uncheckable start costs exactly one byte.
+// The MAVLink frame scanner alone (pure, no port): frames from node-mavlink's encoder in any chunking, and resync:
+// a length is trusted only after the CRC checks, a failed or uncheckable start costs one byte; and the reader's idle timer.
 import { MSG_ID_MAGIC_NUMBER, x25crc } from 'node-mavlink';
 import { describe, expect, it } from 'vitest';
 import { crc16, FrameScanner, type MavlinkFrame } from '../../agent/sources/serial/mavlink/frame-scanner.js';
+import { createMavlinkReader } from '../../agent/sources/serial/mavlink/mavlink-reader.js';
+import type { MavlinkMessage } from '../../agent/sources/serial/mavlink/messages.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { ardupilotAhrs, frame, frameSigned, frameV1, gpsRawInt, gpsRawIntOf, heartbeat, unknownMessage } from './mavlink-frames.js';
 
 const crcExtraOf = (msgid: number) => (MSG_ID_MAGIC_NUMBER as Record<number, number | undefined>)[msgid];
@@ -159,5 +162,26 @@ describe('FrameScanner: resync', () => {
     expect(c.bad_crc + c.unknown + c.bad_flags).toBeGreaterThan(100);
     expect(c.v1).toBe(167);
     expect(c.signed).toBe(167);
+  });
+});
+
+describe('MAVLink reader: the idle timer', () => {
+  it('once the link is quiet, frames held behind a false start are decoded; close() stops the timer', async () => {
+    const messages: MavlinkMessage[] = [];
+    const reader = createMavlinkReader((m) => messages.push(m), 30);
+    try {
+      reader.push(Buffer.concat([Buffer.from([0xfe, 200, 0x00, 0x01, 0x01, 0x00]), heartbeat(7)]));
+      expect(messages).toHaveLength(0);
+      await waitFor('the idle timer to give up the false start', () => messages.length === 1, { timeoutMs: 5000, intervalMs: 10 });
+      expect(messages[0]).toMatchObject({ kind: 'heartbeat', customMode: 7 });
+      expect(reader.counters()).toMatchObject({ timeouts: 1, packets: 1, msg_heartbeat: 1 });
+
+      reader.push(Buffer.from([0xfe, 200, 0x00, 0x01, 0x01, 0x00]));
+      reader.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reader.counters().timeouts).toBe(1); // closed: nothing expires any more
+    } finally {
+      reader.close();
+    }
   });
 });
