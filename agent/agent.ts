@@ -6,6 +6,7 @@ import { KeyRing, readDeviceKey, readPublicKey, type Body, type DeviceKey } from
 import { bootBody, type BootExtras } from './boot.js';
 import { systemClock, type Clock } from './clock.js';
 import { CapturePipeline, DecisionTrigger, type CaptureOptions, type DecisionResult } from './decisions/pipeline.js';
+import { RateLimitedLog } from './log-once.js';
 import { createSources, type Source } from './sources/index.js';
 import { Outbox, OutboxError, outboxStats, type Appended } from './outbox/index.js';
 import { AgentMetrics, createLogger, serveMetrics, type Logger } from './observability.js';
@@ -25,6 +26,8 @@ export interface AgentStartOptions {
 export class Agent {
   readonly metrics: AgentMetrics;
   sources: Source[] = [];
+  /** Set while start() runs: resolves true once the Boot record is committed, false if the start failed. */
+  private booting: Promise<boolean> | undefined;
   private metricsServer: Server | undefined;
   private stopped = false;
 
@@ -34,7 +37,8 @@ export class Agent {
     readonly pipeline: CapturePipeline,
     readonly uplink: Uplink | undefined,
     readonly log: Logger,
-    readonly bootSeq: number,
+    /** The seq of this start's Boot record (0 until it is committed, the last step of start()). */
+    public bootSeq: number,
     readonly clock: Clock,
   ) {
     this.metrics = new AgentMetrics(() => {
@@ -53,11 +57,18 @@ export class Agent {
     const hubKeys = config.uplink.enabled ? pinnedHubKeys(config, options.hubPublicKeys) : new KeyRing();
     const outbox = Outbox.open({
       path: config.outbox.path, deviceId: config.device_id, key, quotaBytes: config.outbox.quota_bytes, sync: config.outbox.sync,
-      sealMaxRecords: config.seal.max_records, sealMaxAgeMs: config.seal.max_age_ms, clock,
+      sealMaxRecords: config.seal.max_records, sealMaxAgeMs: config.seal.max_age_ms, clock, exclusive: true, reserveBytes: config.outbox.reserve_bytes,
     });
-    outbox.on('error', (err) => log.error({ err }, 'outbox'));
+    // A full disk fails every request the same way: one line per kind a minute, with how many were held back.
+    const logOnce = new RateLimitedLog();
+    outbox.on('error', (err) => logOnce.log(`outbox ${(err as OutboxError).code ?? err.message}`, (f, m) => log.error(f, m), { err: err.message }, 'outbox'));
+    outbox.on('reserve', (what) => logOnce.log(`reserve ${what}`, (f, m) => log.warn(f, m), { reserveBytes: config.outbox.reserve_bytes, path: `${config.outbox.path}.reserve` }, RESERVE_EVENTS[what]));
+    if (outbox.recovery) {
+      const r = outbox.recovery;
+      log.error({ quarantinedAs: r.quarantinedAs, reasons: r.reasons, keptRecords: r.keptRecords, lost: r.lost.map((l) => `${l.firstSeq}..${l.lastSeq}`), nextSeq: r.nextSeq },
+        'outbox was damaged: moved aside, rebuilt from the records that still verify, lost ranges named by signed Gap records');
+    }
     const pipeline = new CapturePipeline(outbox, clock, config.criteria, config.boundary, (err) => log.warn({ err: err.message }, 'decision'));
-    const boot = await outbox.append(bootBody(config, key.keyId, agentVersion(), outbox.ackedPoint(), { criteriaHash: pipeline.criteriaHash, ...options.boot }));
     const uplink = config.uplink.enabled
       ? new Uplink({
         url: config.mqtt.url,
@@ -73,10 +84,11 @@ export class Agent {
         hubKeys,
       })
       : undefined;
-    const agent = new Agent(config, outbox, pipeline, uplink, log, boot.seq, clock);
+    const agent = new Agent(config, outbox, pipeline, uplink, log, 0, clock);
     outbox.on('evicted', (range) => {
       agent.metrics.evicted += range.lastSeq - range.firstSeq + 1;
-      log.warn({ firstSeq: range.firstSeq, lastSeq: range.lastSeq, bytes: range.bytes }, 'outbox quota reached: evicted records, Gap record appended');
+      const why = range.cause === 'disk' ? 'disk full before the outbox quota' : 'outbox quota reached';
+      logOnce.log(`evicted ${range.cause}`, (f, m) => log.warn(f, m), { firstSeq: range.firstSeq, lastSeq: range.lastSeq, bytes: range.bytes }, `${why}: evicted records, Gap record appended`);
     });
     if (uplink) {
       uplink.on('connected', () => log.info({ url: config.mqtt.url }, 'connected to broker'));
@@ -91,6 +103,9 @@ export class Agent {
       });
       uplink.start();
     }
+    // Captures wait for the Boot record, which is appended last: a start that fails appends nothing.
+    let opened!: (ok: boolean) => void;
+    agent.booting = new Promise<boolean>((resolve) => { opened = resolve; });
     try {
       if (config.metrics.port > 0) {
         agent.metricsServer = await serveMetrics(agent.metrics, config.metrics.host, config.metrics.port);
@@ -106,12 +121,16 @@ export class Agent {
         await source.start();
         log.info({ source: source.name }, 'source started');
       }
+      agent.bootSeq = (await outbox.append(bootBody(config, key.keyId, agentVersion(), outbox.ackedPoint(), { criteriaHash: pipeline.criteriaHash, ...options.boot }))).seq;
     } catch (err) {
+      opened(false);
       await agent.stop();
       throw err;
     }
+    agent.booting = undefined;
+    opened(true);
     pipeline.start();
-    log.info({ device: config.device_id, keyId: key.keyId, outbox: config.outbox.path, bootSeq: boot.seq }, 'agent started');
+    log.info({ device: config.device_id, keyId: key.keyId, outbox: config.outbox.path, bootSeq: agent.bootSeq }, 'agent started');
     return agent;
   }
 
@@ -122,6 +141,10 @@ export class Agent {
 
   /** What sources call: like capture(), but high-rate conditions may be kept in the boundary window only. */
   offer(body: Body, options?: CaptureOptions): Promise<Appended | undefined> {
+    if (this.booting) {
+      // In order, behind the Boot record; refused if the start fails.
+      return this.booting.then((ok) => (ok ? this.offer(body, options) : Promise.reject(new OutboxError('CLOSED', 'the agent did not start; nothing was recorded', false))));
+    }
     let captured: Promise<Appended | undefined>;
     try {
       captured = this.pipeline.capture(body, options);
@@ -162,6 +185,12 @@ export class Agent {
     this.log.info({ device: this.config.device_id }, 'agent stopped');
   }
 }
+
+const RESERVE_EVENTS = {
+  released: 'disk full: released the outbox disk reserve so critical records and hub acks still commit; bulk records are being evicted (Gap records) or refused',
+  regrown: 'disk space returned: outbox disk reserve set aside again',
+  short: 'could not set aside the whole outbox disk reserve: the disk is (nearly) full; retried as space returns',
+} as const;
 
 /** The hub keys the uplink pins: given in memory, or read from uplink.hub_pubkey_file (one or several, for hub key rotation). */
 function pinnedHubKeys(config: AgentConfig, given: Uint8Array[] | undefined): KeyRing {

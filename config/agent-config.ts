@@ -8,6 +8,8 @@ import { sourcesSchema } from './sources-config.js';
 import { loadConfigFile, parseConfig } from './load.js';
 
 export const MIN_QUOTA_BYTES = 1_048_576;
+/** 4 MiB: sized in the README (Full disk) from measured record and commit sizes. */
+export const DEFAULT_RESERVE_BYTES = 4 * 1_048_576;
 
 export const agentConfigSchema = z.strictObject({
   device_id: idSchema,
@@ -21,6 +23,8 @@ export const agentConfigSchema = z.strictObject({
     path: z.string().min(1),
     quota_bytes: z.number().int().min(MIN_QUOTA_BYTES, { message: `must be at least ${MIN_QUOTA_BYTES}` }).default(1024 * MIN_QUOTA_BYTES),
     sync: z.enum(['normal', 'full']).default('normal'),
+    /** Disk space held beside the outbox for all but bulk records once the disk is full (README, Full disk). 0: none. */
+    reserve_bytes: z.number().int().min(0).default(DEFAULT_RESERVE_BYTES),
   }),
   seal: z.strictObject({
     max_records: z.number().int().min(1).max(100_000, { message: 'must be at most 100000' }).default(1000),

@@ -1,14 +1,20 @@
 // The agent's durable outbox: assigns seq, links prev_hash, group-commits appends, seals segments
 // and evicts under quota with a Gap record. A record is committed before its append() resolves.
 import { EventEmitter } from 'node:events';
+import { rmSync } from 'node:fs';
 import {
   createSeal, decodeRecord, decodeSeal, encodeBody, encodeSeal, framedSize, recordSize, recordsOfFragment,
   sealFragment, sha256, writeFramedRecord, GENESIS_HASH, HASH_BYTES, type Body, type CheckpointFields, type DeviceKey, type EncodedBody, type RecordFields,
 } from '../../proto/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openOutboxDatabase, type OutboxDatabase } from './database.js';
-import { OutboxError, storageError } from './errors.js';
+import { DiskGuard, type ReserveTier } from './disk-guard.js';
+import { DiskReserve } from './disk-reserve.js';
+import { diskFullError, isDiskFull, OutboxError, storageError } from './errors.js';
 import { planEviction, type EvictionRange } from './eviction.js';
+import { OutboxLock } from './outbox-lock.js';
+import { findDamage, recoverOutbox, resumeRecovery, type Recovery } from './recover.js';
+import { SeqReservation } from './seq-reservation.js';
 import { keepReceipt } from './receipts.js';
 import { recordHashAt } from './record-at.js';
 import { Priority, priorityOf } from './priority.js';
@@ -32,6 +38,13 @@ export interface OutboxOptions {
   maxBatch?: number;
   /** Whether this process seals segments that reach their age limit (the agent does; a one-shot CLI does not). */
   sealTimer?: boolean;
+  /**
+   * The agent's open: one process per outbox (outbox.db.lock), the file checked at open and, if damaged,
+   * moved aside and rebuilt from what still verifies; the disk reserve kept at `reserveBytes`.
+   */
+  exclusive?: boolean;
+  /** Disk space held beside the outbox (outbox.db.reserve) for all but bulk records once the disk is full. */
+  reserveBytes?: number;
 }
 
 export interface AppendOptions {
@@ -67,6 +80,8 @@ export interface PendingSegment extends SealedSegment {
 export interface Evicted extends EvictionRange {
   firstPrevHash: Uint8Array;
   lastHash: Uint8Array;
+  /** The quota was reached, or the disk filled first. */
+  cause: 'quota' | 'disk';
 }
 
 interface Waiting {
@@ -109,13 +124,24 @@ const DEFAULT_MAX_BATCH = 10_000;
 /** How often the WAL is checkpointed into the database file (autocheckpoint is off). */
 const CHECKPOINT_EVERY_MS = 1000;
 
+const BOOT_FIELD = 10; // Record.boot
+
+/** One ack transaction frees at most this many segments and about this many record bytes. */
+const ACK_STEP_SEGMENTS = 256;
+const ACK_STEP_BYTES = 1 << 20;
+
 /** Evict down to this share of the quota, so a full outbox does not evict on every batch. */
 const EVICT_TO = 0.9;
 
-export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Evicted]; error: [Error] }> {
+export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Evicted]; error: [Error]; reserve: ['released' | 'regrown' | 'short'] }> {
   readonly path: string;
   readonly deviceId: string;
   readonly keyId: string;
+  /** Set when this open found the file damaged and rebuilt it. */
+  recovery: Recovery | undefined;
+  private readonly guard: DiskGuard;
+  private readonly seqs: SeqReservation;
+  private lock: OutboxLock | undefined;
   private readonly db: OutboxDatabase;
   private readonly key: DeviceKey;
   private readonly clock: Clock;
@@ -155,6 +181,8 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     this.sealMax = o.sealMaxRecords ?? 1000;
     this.sealAgeMs = o.sealMaxAgeMs ?? 1000;
     this.maxBatch = o.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.guard = new DiskGuard(new DiskReserve(`${o.path}.reserve`, o.exclusive ? o.reserveBytes ?? 0 : 0), o.exclusive ?? false);
+    this.seqs = new SeqReservation(`${o.path}.seq`);
     this.stmt = {
       state: db.prepare('SELECT head_seq, head_hash, sealed_through, open_since_ms, open_priority, open_bytes, bytes_total, evicted_total FROM state WHERE id = 1'),
       saveState: db.prepare(`UPDATE state SET head_seq = @head_seq, head_hash = @head_hash, sealed_through = @sealed_through, open_since_ms = @open_since_ms,
@@ -167,6 +195,10 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
       deleteChunks: db.prepare('DELETE FROM chunks WHERE first_seq BETWEEN ? AND ?'),
       deleteSegments: db.prepare('DELETE FROM segments WHERE first_seq BETWEEN ? AND ?'),
       sealOf: db.prepare('SELECT seal FROM segments WHERE last_seq = ?').pluck(),
+      // The oldest acknowledged segments, at most ? of them and about ? record bytes (at least one).
+      ackStep: db.prepare(`SELECT max(last_seq) AS last, sum(bytes) AS bytes, sum(last_seq - first_seq + 1) AS n FROM (
+        SELECT last_seq, first_seq, bytes, sum(bytes) OVER (ORDER BY first_seq) AS running FROM segments WHERE last_seq <= ? ORDER BY first_seq LIMIT ?
+      ) WHERE running - bytes < ?`),
     };
     this.commitBatch = db.transaction((batch: Waiting[]) => this.commit(batch));
     if (o.sealTimer ?? true) {
@@ -175,22 +207,74 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     }
   }
 
-  /** Opens (or creates) the outbox for this device and seals any tail left open by a previous run. */
+  /**
+   * Opens (or creates) the outbox for this device and seals any tail left open by a previous run. With
+   * `exclusive` (the agent): takes the lock, checks the file and rebuilds it if damaged, holds the reserve.
+   */
   static open(o: OutboxOptions): Outbox {
-    const db = openOutboxDatabase(o.path);
-    const row = db.prepare('SELECT device_id FROM state WHERE id = 1').get() as { device_id: string } | undefined;
-    if (!row) {
-      db.prepare('INSERT INTO state (id, device_id, public_key, head_seq, head_hash, sealed_through, acked_hash) VALUES (1, ?, ?, 0, ?, 0, ?)')
-        .run(o.deviceId, o.key.publicKey, GENESIS_HASH, GENESIS_HASH);
-    } else if (row.device_id !== o.deviceId) {
-      db.close();
-      throw new OutboxError('WRONG_DEVICE', `${o.path}: outbox belongs to device "${row.device_id}", config says "${o.deviceId}"; use another outbox.path`, false);
+    const lock = o.exclusive ? OutboxLock.acquire(o.path) : undefined;
+    try {
+      const recovery = o.exclusive ? Outbox.checkFile(o) : undefined;
+      const reserve = new DiskReserve(`${o.path}.reserve`, 0);
+      let db: OutboxDatabase;
+      try {
+        db = Outbox.openFile(o);
+      } catch (err) {
+        // A restart on a full disk: SQLite needs room for its WAL and shared memory before the first read.
+        if (!isDiskFull(err) || !reserve.release()) throw err;
+        db = Outbox.openFile(o);
+      }
+      const outbox = new Outbox(db, o);
+      outbox.lock = lock;
+      outbox.recovery = recovery;
+      if (o.exclusive && (o.reserveBytes ?? 0) > 0 && !outbox.guard.reserve.held && !outbox.guard.reserve.grow()) outbox.emit('reserve', 'short');
+      outbox.watchSpace();
+      if (o.sealTimer ?? true) outbox.sealIfDue(true);
+      return outbox;
+    } catch (err) {
+      lock?.release();
+      throw err;
     }
-    // The key that seals from now on; `fieldproof verify` falls back to it when given no trusted key.
-    db.prepare('UPDATE state SET public_key = ? WHERE id = 1').run(o.key.publicKey);
-    const outbox = new Outbox(db, o);
-    if (o.sealTimer ?? true) outbox.sealIfDue(true);
-    return outbox;
+  }
+
+  private static openFile(o: OutboxOptions): OutboxDatabase {
+    const db = openOutboxDatabase(o.path);
+    try {
+      const row = db.prepare('SELECT device_id FROM state WHERE id = 1').get() as { device_id: string } | undefined;
+      if (!row) {
+        db.prepare('INSERT INTO state (id, device_id, public_key, head_seq, head_hash, sealed_through, acked_hash) VALUES (1, ?, ?, 0, ?, 0, ?)')
+          .run(o.deviceId, o.key.publicKey, GENESIS_HASH, GENESIS_HASH);
+      } else if (row.device_id !== o.deviceId) {
+        throw new OutboxError('WRONG_DEVICE', `${o.path}: outbox belongs to device "${row.device_id}", config says "${o.deviceId}"; use another outbox.path`, false);
+      }
+      // The key that seals from now on; `fieldproof verify` falls back to it when given no trusted key. (No write when unchanged.)
+      db.prepare('UPDATE state SET public_key = ? WHERE id = 1 AND public_key != ?').run(o.key.publicKey, o.key.publicKey);
+      return db;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /**
+   * The start check: the raw WAL, SQLite's quick_check, the state row and the chain from the last
+   * acknowledged record. A damaged file is moved aside and rebuilt; nothing is confirmed onto a broken chain.
+   */
+  private static checkFile(o: OutboxOptions): Recovery | undefined {
+    resumeRecovery(o.path);
+    const damage = findDamage(o.path, [o.key.publicKey]);
+    if (!damage) return undefined;
+    const reserve = new DiskReserve(`${o.path}.reserve`, 0);
+    const rebuild = () => recoverOutbox(o, damage, new SeqReservation(`${o.path}.seq`), (o.clock ?? systemClock).nowMs(), (db, path, bodies) => {
+      new Outbox(db, { ...o, path, sealTimer: false, exclusive: false }).appendNow(bodies);
+      rmSync(`${path}.seq`, { force: true }); // the real outbox.db.seq is raised by recoverOutbox
+    });
+    try {
+      return rebuild();
+    } catch (err) {
+      if (!isDiskFull(err) || !reserve.release()) throw err;
+      return rebuild();
+    }
   }
 
   /** Appends one record; resolves once it is committed (shared transaction with concurrent appends). */
@@ -226,7 +310,11 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     let result: CommitResult;
     try {
       if (fsync) this.db.pragma('synchronous = FULL');
-      result = this.commitBatch.immediate(batch);
+      // The Boot record may use all the reserve (one per start): an agent that cannot start cannot take the ack that frees space.
+      result = this.withSpace(() => {
+        this.chunk = [];
+        return this.commitBatch.immediate(batch);
+      }, batch.some((w) => w.body.field === BOOT_FIELD) ? 'bookkeeping' : 'records');
     } catch (err) {
       this.chunk = [];
       const error = err instanceof OutboxError ? err : storageError(this.path, err);
@@ -251,14 +339,14 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     if (this.closed) return undefined;
     let sealed: SealedSegment | undefined;
     try {
-      sealed = this.db.transaction(() => {
+      sealed = this.withSpace(() => this.db.transaction(() => {
         const s = this.readState();
         if (s.head_seq === s.sealed_through) return undefined;
         if (!force && s.open_since_ms !== null && this.clock.nowMs() - s.open_since_ms < this.sealAgeMs) return undefined;
         const segment = this.sealOpen(s);
         this.stmt.saveState.run(s);
         return segment;
-      }).immediate();
+      }).immediate());
     } catch (err) {
       this.report(storageError(this.path, err));
       return undefined;
@@ -274,18 +362,26 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
    * Returns how many records were freed.
    */
   acceptCheckpoint(cp: CheckpointFields, encoded: Uint8Array): { freedRecords: number; ackedSeq: number } {
-    return this.db.transaction(() => {
-      keepReceipt(this.db, cp, encoded);
-      const row = this.db.prepare('SELECT max(last_seq) AS last, sum(bytes) AS bytes, sum(last_seq - first_seq + 1) AS n FROM segments WHERE last_seq <= ?')
-        .get(cp.seq) as { last: number | null; bytes: number | null; n: number | null };
-      if (row.last === null) return { freedRecords: 0, ackedSeq: this.ackedSeq() };
-      const lastHash = decodeSeal(this.stmt.sealOf.get(row.last) as Uint8Array).lastHash;
-      this.stmt.deleteChunks.run(0, row.last);
-      this.stmt.deleteSegments.run(0, row.last);
-      this.db.prepare('UPDATE state SET acked_seq = ?, acked_hash = ?, bytes_total = bytes_total - ? WHERE id = 1 AND acked_seq < ?')
-        .run(row.last, lastHash, row.bytes ?? 0, row.last);
-      return { freedRecords: row.n ?? 0, ackedSeq: row.last };
-    }).immediate();
+    // In steps of bounded size, each its own transaction: deleting needs WAL space, and on a full disk each step
+    // must fit what the reserve gives (measured: one transaction freeing 12,600 critical segments needed 7 MB).
+    let freedRecords = 0;
+    let ackedSeq = this.ackedSeq();
+    for (let first = true; ; first = false) {
+      const step = this.withSpace(() => this.db.transaction(() => {
+        if (first) keepReceipt(this.db, cp, encoded);
+        const row = this.stmt.ackStep.get(cp.seq, ACK_STEP_SEGMENTS, ACK_STEP_BYTES) as { last: number | null; bytes: number | null; n: number | null };
+        if (row.last === null) return undefined;
+        const lastHash = decodeSeal(this.stmt.sealOf.get(row.last) as Uint8Array).lastHash;
+        this.stmt.deleteChunks.run(0, row.last);
+        this.stmt.deleteSegments.run(0, row.last);
+        this.db.prepare('UPDATE state SET acked_seq = ?, acked_hash = ?, bytes_total = bytes_total - ? WHERE id = 1 AND acked_seq < ?')
+          .run(row.last, lastHash, row.bytes ?? 0, row.last);
+        return { n: row.n ?? 0, last: row.last };
+      }).immediate(), 'bookkeeping');
+      if (!step) return { freedRecords, ackedSeq };
+      freedRecords += step.n;
+      ackedSeq = step.last;
+    }
   }
 
   /** The hash of this outbox's record at `seq`, or undefined when it does not hold that record. */
@@ -325,7 +421,12 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
   markSent(firstSeqs: number[]): void {
     const stmt = this.db.prepare('UPDATE segments SET sent_at_ms = ?, send_count = send_count + 1 WHERE first_seq = ?');
     const now = this.clock.nowMs();
-    this.db.transaction(() => { for (const s of firstSeqs) stmt.run(now, s); })();
+    try {
+      this.withSpace(() => this.db.transaction(() => { for (const s of firstSeqs) stmt.run(now, s); })(), 'none');
+    } catch (err) {
+      // Send counts only: on a full disk they are not worth the reserve, and nothing depends on them.
+      if (!isDiskFull(err)) throw err;
+    }
   }
 
   /** The last record the hub acknowledged (seq 0 and the genesis hash before any). */
@@ -356,10 +457,14 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     clearInterval(this.sweepTimer);
     this.checkpoint();
     this.db.close();
+    this.lock?.release();
   }
 
   /** The periodic housekeeping: seal what is due, and move the WAL into the database file. */
   private sweep(): void {
+    const space = this.guard.sweep((bytes) => this.shrink(bytes));
+    if (space === 'regrown') this.emit('reserve', 'regrown');
+    this.watchSpace();
     this.sealIfDue();
     if (this.clock.nowMs() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();
   }
@@ -371,6 +476,81 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
       this.db.pragma('wal_checkpoint(PASSIVE)');
     } catch (err) {
       this.report(storageError(this.path, err));
+    }
+  }
+
+  /**
+   * Runs a write; when the disk is full, moves the WAL into the database (its file is then reused) and
+   * tries again, then gives up as much of the reserve as `tier` may use and tries once more.
+   */
+  private withSpace<T>(write: () => T, tier: ReserveTier = 'records'): T {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return write();
+      } catch (err) {
+        if (!isDiskFull(err)) throw err;
+        const step = this.guard.onFull(attempt, this.readState().bytes_total, tier);
+        if (!step) throw err;
+        if (step === 'release') this.emit('reserve', 'released');
+        this.checkpoint();
+      }
+    }
+  }
+
+  /** Commits bodies now, synchronously, each sealed at once: records the outbox writes itself (recovery Gaps). */
+  private appendNow(bodies: Body[]): Appended[] {
+    const batch: Waiting[] = bodies.map((body) => ({
+      body: encodeBody(body), priority: priorityOf(body), sealNow: true, timeUnixNs: this.clock.wallNs(), monoNs: this.clock.monoNs(),
+      resolve: () => {}, reject: () => {},
+    }));
+    const result = this.withSpace(() => {
+      this.chunk = [];
+      return this.commitBatch.immediate(batch);
+    });
+    return result.appended.filter((a): a is Appended => !(a instanceof OutboxError));
+  }
+
+  /**
+   * While the file system is low on space, SQLite checkpoints at commit once the WAL passes a quarter of
+   * the reserve (it does not otherwise: see CHECKPOINT_EVERY_MS), and the WAL file is cut back once.
+   */
+  private watchSpace(): void {
+    let low: boolean | undefined;
+    try {
+      low = this.guard.checkLowSpace();
+    } catch (err) {
+      this.report(new Error(`${this.path}: cannot read the free disk space: ${(err as Error).message}`));
+    }
+    if (low === undefined) return;
+    try {
+      this.db.pragma(`wal_autocheckpoint = ${low ? this.guard.walPagesWhenLow(this.db.pragma('page_size', { simple: true }) as number) : 0}`);
+      if (low) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      this.report(storageError(this.path, err));
+    }
+  }
+
+  /**
+   * Hands up to `bytes` of free database pages back to the file system (outboxes made with auto_vacuum =
+   * INCREMENTAL; older ones cannot), so the reserve can grow back after acks freed records.
+   */
+  private shrink(bytes: number): void {
+    try {
+      const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+      const pages = Math.min(this.db.pragma('freelist_count', { simple: true }) as number, Math.ceil(bytes / pageSize));
+      if (pages <= 0) return;
+      this.db.pragma(`incremental_vacuum(${pages})`);
+      this.db.pragma('wal_checkpoint(PASSIVE)'); // the database file is cut short when the checkpoint completes
+    } catch (err) {
+      if (!isDiskFull(err)) this.report(storageError(this.path, err));
+    }
+  }
+
+  private coverSeq(seq: number): void {
+    try {
+      this.seqs.cover(seq);
+    } catch (err) {
+      this.report(new Error(`${this.seqs.path}: cannot reserve seqs (${(err as Error).message}); after damage, recovery may not know every seq issued`));
     }
   }
 
@@ -398,12 +578,26 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
         bytes = this.encodeAll(batch, accepted, encoded, s);
       }
     }
+    // The disk filled before the quota: bulk is held below what the disk took (the oldest evicted, with a
+    // Gap record); every other record goes on, into the reserve if need be.
+    const diskLimit = this.guard.bulkLimit();
+    const withinQuota = accepted;
+    if (s.bytes_total + bytes > diskLimit && batch.some((w, i) => accepted[i] && w.priority === Priority.BULK)) {
+      evicted.push(...this.evict(s, s.bytes_total + bytes - Math.floor(diskLimit * EVICT_TO), Priority.NORMAL, 'disk'));
+      if (s.bytes_total + bytes > diskLimit) {
+        accepted = batch.map((w, i) => withinQuota[i] && w.priority !== Priority.BULK);
+        encoded = new Array(batch.length);
+        bytes = this.encodeAll(batch, accepted, encoded, s);
+      }
+    }
     const sealed: SealedSegment[] = [];
     const appended: (Appended | OutboxError)[] = new Array(batch.length);
     for (let i = 0; i < batch.length; i++) {
       appended[i] = accepted[i]
         ? this.insert(s, encoded[i], batch[i].priority, batch[i].sealNow, sealed)
-        : new OutboxError('OUTBOX_FULL', `${this.path}: outbox quota of ${this.quota} bytes is full of unsent critical records; retry once the hub acknowledges`, true);
+        : withinQuota[i]
+          ? diskFullError(this.path, 'bulk records are refused while the disk is full and no older bulk is left to evict; critical ones still go in')
+          : new OutboxError('OUTBOX_FULL', `${this.path}: outbox quota of ${this.quota} bytes is full of unsent critical records; retry once the hub acknowledges`, true);
     }
     for (const range of evicted) {
       const fields = { deviceId: this.deviceId, seq: s.head_seq + 1, timeUnixNs: this.clock.wallNs(), monoNs: this.clock.monoNs(), prevHash: s.head_hash };
@@ -444,6 +638,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     const critical = priority === Priority.CRITICAL;
     if (s.head_seq > s.sealed_through && critical !== (s.open_priority === Priority.CRITICAL)) sealed.push(this.sealOpen(s));
     const seq = s.head_seq + 1;
+    this.coverSeq(seq);
     if (this.chunk.length === 0) this.chunkFirst = seq;
     this.chunk.push(framed);
     s.head_seq = seq;
@@ -477,9 +672,9 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     return segment;
   }
 
-  /** Deletes the oldest non-critical sealed segments to free `need` bytes; keeps the hashes a Gap needs. */
-  private evict(s: State, need: number): Evicted[] {
-    const { ranges } = planEviction(this.stmt.evictable.iterate(Priority.CRITICAL) as Iterable<{ firstSeq: number; lastSeq: number; bytes: number }>, need);
+  /** Deletes the oldest sealed segments below priority `below` to free `need` bytes; keeps the hashes a Gap needs. */
+  private evict(s: State, need: number, below: Priority = Priority.CRITICAL, cause: Evicted['cause'] = 'quota'): Evicted[] {
+    const { ranges } = planEviction(this.stmt.evictable.iterate(below) as Iterable<{ firstSeq: number; lastSeq: number; bytes: number }>, need);
     return ranges.map((range) => {
       const firstRecord = recordsOfFragment(this.stmt.firstChunk.get(range.firstSeq) as Uint8Array)[0];
       const firstPrevHash = decodeRecord(firstRecord).prevHash;
@@ -488,7 +683,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
       this.stmt.deleteSegments.run(range.firstSeq, range.lastSeq);
       s.bytes_total -= range.bytes;
       s.evicted_total += range.lastSeq - range.firstSeq + 1;
-      return { ...range, firstPrevHash, lastHash };
+      return { ...range, firstPrevHash, lastHash, cause };
     });
   }
 
@@ -496,7 +691,10 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     return {
       gap: {
         firstSeq: range.firstSeq, lastSeq: range.lastSeq, reason: 1, firstPrevHash: range.firstPrevHash, lastHash: range.lastHash,
-        bytesLost: range.bytes, detail: `outbox quota of ${this.quota} bytes reached; oldest non-critical records evicted`,
+        bytesLost: range.bytes,
+        detail: range.cause === 'disk'
+          ? 'the disk under the outbox filled before its quota; oldest bulk records evicted'
+          : `outbox quota of ${this.quota} bytes reached; oldest non-critical records evicted`,
       },
     };
   }

@@ -2,20 +2,41 @@
 // and every hole explained by a Gap record. Streams the file; memory does not grow with its size.
 import { decodeSeal, KeyRing, recordsOfFragment, verifyChain, type ChainProblem, type ChainReport, type SealMessage } from '../../proto/index.js';
 import type { OutboxDatabase } from './database.js';
+import { integrityAnomalies, stateAnomalies, walAnomalies, type OutboxAnomaly } from './file-checks.js';
 
 export interface OutboxVerification extends ChainReport {
   /** Which key(s) the seals were checked against and where they came from. */
   trust: string;
+  /**
+   * What the file shows beneath the chain: the state row against the rows stored, and (given the path)
+   * SQLite's quick_check and the raw WAL. Any of them fails the verification (ok false).
+   */
+  anomalies: OutboxAnomaly[];
+  /** Harmless things seen, e.g. a transaction a crash left uncommitted in the WAL. */
+  notes: string[];
+}
+
+export interface VerifyOutboxOptions {
+  /** The database file's path: also run quick_check and read its WAL raw. */
+  path?: string;
 }
 
 interface ChunkRow { first_seq: number; last_seq: number; data: Uint8Array }
 
 /** Runs in one read transaction, so an agent committing or acking meanwhile cannot skew the result. */
-export function verifyOutbox(db: OutboxDatabase, trustedKeys?: Uint8Array[]): OutboxVerification {
-  return db.transaction(() => verifyOutboxNow(db, trustedKeys))();
+export function verifyOutbox(db: OutboxDatabase, trustedKeys?: Uint8Array[], options: VerifyOutboxOptions = {}): OutboxVerification {
+  // The WAL first, before this connection's read transaction maps it.
+  const wal = options.path ? walAnomalies(options.path) : { anomalies: [], notes: [] };
+  const report = db.transaction(() => {
+    const chain = verifyOutboxNow(db, trustedKeys);
+    const anomalies = [...wal.anomalies, ...(options.path ? integrityAnomalies(db) : []), ...stateAnomalies(db)];
+    return { ...chain, anomalies, notes: wal.notes };
+  })();
+  if (report.anomalies.length) report.ok = false;
+  return report;
 }
 
-function verifyOutboxNow(db: OutboxDatabase, trustedKeys?: Uint8Array[]): OutboxVerification {
+function verifyOutboxNow(db: OutboxDatabase, trustedKeys?: Uint8Array[]): ChainReport & { trust: string } {
   const state = db.prepare('SELECT device_id, public_key, sealed_through, acked_seq, acked_hash FROM state WHERE id = 1').get() as
     { device_id: string; public_key: Uint8Array; sealed_through: number; acked_seq: number; acked_hash: Uint8Array } | undefined;
   if (!state) throw new Error('not an initialised fieldproof outbox (no state row)');

@@ -1,5 +1,5 @@
-// `fieldproof verify FILE`: checks an outbox database (every seal, every link, every hole explained)
-// and exits 1 naming the first bad seq. Evidence packets join in a later step.
+// `fieldproof verify FILE`: checks an outbox database (every seal, every link, every hole explained, and
+// the file beneath: quick_check, state row, raw WAL) and exits 1 naming the first bad seq or anomaly.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { readPublicKey } from '../../proto/index.js';
@@ -26,7 +26,7 @@ export function registerVerify(program: Command): void {
         throw new CliError((err as Error).message);
       }
       try {
-        const report = verifyOutbox(db, keys);
+        const report = verifyOutbox(db, keys, { path: file });
         const receipts = checkReceipts(db, hubKeys);
         const receiptsOk = receipts.every((r) => r.status === 'verified' || (r.status === 'unchecked' && !hubKeys));
         const ok = report.ok && receiptsOk;
@@ -40,12 +40,16 @@ export function registerVerify(program: Command): void {
           `  seals checked against ${report.trust}`,
           `  gaps explained by Gap records: ${report.explainedGaps.map((g) => `${g.firstSeq}..${g.lastSeq}`).join(', ') || 'none'}`,
         ];
+        for (const note of report.notes) lines.push(`  note: ${note}`);
         if (report.ok) lines.push('OK: every seal verifies, every link holds, every missing seq is accounted for');
-        else {
+        else if (report.problems.length) {
           lines.push(`FAILED at seq ${report.firstBadSeq}: ${report.problems[0].message}`);
           for (const p of report.problems.slice(1, 10)) lines.push(`  also seq ${p.seq} [${p.code}]: ${p.message}`);
           if (report.problems.length > 10) lines.push(`  ... ${report.problems.length - 10} more problems (use --json for all)`);
+        } else {
+          lines.push(`FAILED: ${report.anomalies[0].message}`);
         }
+        for (const a of report.anomalies.slice(report.problems.length ? 0 : 1)) lines.push(`  file [${a.code}]: ${a.message}`);
         for (const r of receipts) lines.push(`  hub receipt [${r.status}] ${r.detail}`);
         if (receipts.length === 0) lines.push('  hub receipts: none kept yet');
         if (!receiptsOk) lines.push('FAILED: a hub receipt does not verify against this outbox (see above)');

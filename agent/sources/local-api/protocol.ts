@@ -10,7 +10,7 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 /** Byte 0 of a protobuf frame's payload: which message the rest of the payload holds. 0 is reserved. */
 export const KIND_TAGS: Record<number, MessageType> = { 1: 'conditions', 2: 'decision', 3: 'handover', 4: 'marker', 5: 'evaluate', 6: 'ping' };
 
-export const ERROR_CODES = ['INVALID', 'TOO_LARGE', 'UNKNOWN_TYPE', 'BAD_JSON', 'OUTBOX_FULL', 'INTERNAL'] as const;
+export const ERROR_CODES = ['INVALID', 'TOO_LARGE', 'UNKNOWN_TYPE', 'BAD_JSON', 'OUTBOX_FULL', 'DISK_FULL', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** A client's correlation id, echoed in the reply; protobuf requests get their 1-based ordinal on the connection. */
@@ -58,7 +58,7 @@ export interface ErrorReply {
 export type ApiReply = CaptureReply | EvaluateReply | PingReply | ErrorReply;
 export type OkReply = CaptureReply | EvaluateReply | PingReply;
 
-/** A refused request: permanent unless `retryable` (OUTBOX_FULL, some INTERNAL). */
+/** A refused request: permanent unless `retryable` (OUTBOX_FULL, DISK_FULL, some INTERNAL). */
 export class ApiError extends Error {
   constructor(readonly code: ErrorCode, message: string, readonly retryable = false) {
     super(message);
@@ -70,11 +70,12 @@ export function errorReply(id: RequestId, err: ApiError): ErrorReply {
   return { id, ok: false, error: { code: err.code, message: err.message, retryable: err.retryable } };
 }
 
-/** Any failure as an ApiError: outbox errors keep OUTBOX_FULL, everything unexpected is INTERNAL. */
+/** Any failure as an ApiError: outbox errors keep OUTBOX_FULL and DISK_FULL, everything unexpected is INTERNAL. */
 export function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   const retryable = (err as { retryable?: unknown } | null)?.retryable === true;
-  return code === 'OUTBOX_FULL' ? new ApiError('OUTBOX_FULL', message, true) : new ApiError('INTERNAL', message, retryable);
+  if (code === 'OUTBOX_FULL' || code === 'DISK_FULL') return new ApiError(code, message, true);
+  return new ApiError('INTERNAL', message, retryable);
 }
