@@ -82,6 +82,7 @@ export class Agent {
         backoffInitialMs: config.uplink.backoff_initial_ms,
         backoffMaxMs: config.uplink.backoff_max_ms,
         hubKeys,
+        durableBeforeSend: config.uplink.durable_before_send,
       })
       : undefined;
     const agent = new Agent(config, outbox, pipeline, uplink, log, 0, clock);
@@ -94,6 +95,9 @@ export class Agent {
       uplink.on('connected', () => log.info({ url: config.mqtt.url }, 'connected to broker'));
       uplink.on('disconnected', (why) => log.warn({ why }, 'broker connection lost; records stay in the outbox'));
       uplink.on('error', (err) => log.warn({ err: err.message }, 'uplink'));
+      uplink.on('forked', (f) => log.error({
+        reason: f.reason, localHead: f.localHeadSeq, forkSeq: f.forkSeq, renumbered: f.renumberedFirst ? `${f.renumberedFirst}..${f.renumberedLast}` : 'none', newFirstSeq: f.newFirstSeq,
+      }, 'this outbox had diverged from the hub (restored backup, rolled-back disk or cloned outbox): chain continued after the hub\'s head with a signed Fork record; held records re-issued'));
       uplink.on('ackRejected', (r) => {
         if (r.first) log.warn({ reason: r.reason, detail: r.detail }, 'ignored a message on the ack topic: outbox unchanged (logged once per reason; see fieldproof_agent_acks_rejected_total)');
       });

@@ -38,6 +38,11 @@ export const agentConfigSchema = z.strictObject({
     rate_limit_bytes_s: z.number().int().min(0).default(0),
     backoff_initial_ms: z.number().int().min(10).default(500),
     backoff_max_ms: z.number().int().min(100).default(30_000),
+    /**
+     * fsync the outbox before a segment is published, so a power cut never rolls back a record the hub
+     * already holds (which would fork the chain). Off only to measure its cost.
+     */
+    durable_before_send: z.boolean().default(true),
     /** The hub's public key(s) (PEM): only acks they sign free outbox space. Several while a hub key rotates. */
     hub_pubkey_file: z.union([z.string().min(1), z.array(z.string().min(1))], { message: 'expected a file path or a list of them' })
       .default([]).transform((v) => (typeof v === 'string' ? [v] : v)),

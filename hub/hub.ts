@@ -165,6 +165,13 @@ export class Hub {
             this.metrics.segmentsStored.inc();
             this.metrics.recordsStored.inc(o.records);
           }
+          if (!o.duplicate) {
+            for (const f of ready[i].segment.forks ?? []) {
+              await this.recordIntegrity(o.deviceId, 'fork', f.localHeadSeq, f.renumberedFirst || null, f.renumberedLast || null,
+                `signed Fork record at seq ${f.recordSeq} (${f.reason}): the device's head was ${f.localHeadSeq}, it continued after the hub's seq ${f.hubSeq}`
+                + (f.renumberedFirst ? `, re-issuing its seqs ${f.renumberedFirst}..${f.renumberedLast} as ${f.newFirstSeq}..${f.newFirstSeq + f.renumberedLast - f.renumberedFirst}` : ''), f.hubSeq);
+            }
+          }
           const ranges = this.received.get(o.deviceId) ?? [];
           ranges.push({ first: o.firstSeq, last: o.lastSeq, lastHash: ready[i].segment.lastHash });
           this.received.set(o.deviceId, ranges);
@@ -185,13 +192,30 @@ export class Hub {
     this.options.onRejected?.(r, topic);
     // A segment that overlaps what is stored with other content: the agent's chain has diverged from the
     // hub's (restored backup, rolled-back disk, cloned outbox). The signed checkpoint lets it see that.
-    if (r.code === 'CONFLICT' && deviceId) this.scheduleAck(deviceId);
+    // A segment that does not link onto what is stored: the agent learns the hub's head from the signed ack.
+    if (r.code === 'BROKEN_LINK' && deviceId) this.scheduleAck(deviceId);
+    if (r.code === 'CONFLICT' && deviceId) {
+      this.scheduleAck(deviceId);
+      await this.recordIntegrity(deviceId, 'conflict', r.lastSeq ?? 0, r.firstSeq, r.lastSeq,
+        `offered other content for seqs the hub holds: ${r.message}. The device's chain diverged (restored backup, rolled-back disk or cloned outbox); it continues after the hub's head once it sees the signed ack`);
+    }
     try {
       await this.store.recordRejection({
         receivedMs: Date.now(), topic, deviceId, code: r.code, message: r.message, firstSeq: r.firstSeq, lastSeq: r.lastSeq, payloadBytes: payload.length,
       });
     } catch (err) {
       this.log.error({ err }, 'could not record a rejection');
+    }
+  }
+
+  /** Records a divergence of a device's chain; `hubSeq` defaults to the hub's contiguous seq for it now. */
+  private async recordIntegrity(deviceId: string, kind: 'conflict' | 'fork', deviceSeq: number, firstSeq: number | null, lastSeq: number | null, detail: string, hubSeq?: number): Promise<void> {
+    this.log.error({ deviceId, kind, deviceSeq, firstSeq, lastSeq }, `integrity: ${detail}`);
+    try {
+      const at = hubSeq ?? (await this.store.deviceState(deviceId))?.contiguousSeq ?? 0;
+      await this.store.recordIntegrityEvent({ atMs: Date.now(), deviceId, kind, hubSeq: at, deviceSeq, firstSeq, lastSeq, detail });
+    } catch (err) {
+      this.log.error({ err }, 'could not record an integrity event');
     }
   }
 

@@ -91,6 +91,11 @@ const BODY_FIELDS: Record<BodyKind, number> = {
   boot: 10, conditions: 11, handover: 12, decision: 13, health: 14, marker: 15, gap: 16, keyRotation: 17, fork: 18,
 };
 
+/** A record's body exactly as encoded in it, ready to go into another record without re-encoding. */
+export function encodedBodyOf(env: Envelope): EncodedBody | undefined {
+  return env.kind && env.body ? { field: BODY_FIELDS[env.kind], bytes: env.body } : undefined;
+}
+
 export function encodeBody(body: Body): EncodedBody {
   const kind = Object.keys(body)[0] as BodyKind;
   const field = BODY_FIELDS[kind];
@@ -206,6 +211,8 @@ export interface Envelope {
   monoNs: bigint;
   prevHash: Uint8Array;
   kind: BodyKind | undefined;
+  /** The body's encoded bytes as they sit in the record (a view, not a copy). */
+  body: Uint8Array | undefined;
 }
 
 const KIND_OF_FIELD: Record<number, BodyKind> = Object.fromEntries(Object.entries(BODY_FIELDS).map(([k, f]) => [f, k as BodyKind]));
@@ -215,7 +222,7 @@ const KIND_OF_FIELD: Record<number, BodyKind> = Object.fromEntries(Object.entrie
  * fraction of a full decode. Throws DecodeError on malformed bytes, like decodeRecord.
  */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
-  const env: Envelope = { deviceId: '', seq: 0, timeUnixNs: 0n, monoNs: 0n, prevHash: EMPTY, kind: undefined };
+  const env: Envelope = { deviceId: '', seq: 0, timeUnixNs: 0n, monoNs: 0n, prevHash: EMPTY, kind: undefined, body: undefined };
   const c: Cursor = { bytes, at: 0 };
   while (c.at < bytes.length) {
     const tag = readSmall(c);
@@ -226,7 +233,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
     else if (field === 3 && wire === 0) env.timeUnixNs = readVarint(c);
     else if (field === 4 && wire === 0) env.monoNs = readVarint(c);
     else if (field === 5 && wire === 2) env.prevHash = readSlice(c);
-    else if (wire === 2 && KIND_OF_FIELD[field]) { readSlice(c); env.kind = KIND_OF_FIELD[field]; }
+    else if (wire === 2 && KIND_OF_FIELD[field]) { env.body = readSlice(c); env.kind = KIND_OF_FIELD[field]; }
     else if (wire === 0) readVarint(c);
     else if (wire === 2) readSlice(c);
     else if (wire === 1) c.at += 8;

@@ -54,7 +54,7 @@ describe('fieldproof keygen', () => {
 
     const again = await runCli(['keygen', '--out', out]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toBe(`fieldproof: ${keyFile} already exists: refusing to overwrite a device key (pass --force to replace it)\n`);
+    expect(again.stderr).toBe(`fieldproof: ${keyFile} already exists: refusing to overwrite a key (pass --force to replace it, and re-register its public key)\n`);
     expect(readFileSync(keyFile, 'utf8')).toBe(keyPem);
 
     const forced = await runCli(['keygen', '--out', out, '--force', '--json']);
@@ -138,7 +138,7 @@ describe('fieldproof capture and outbox', () => {
     expect(counts.stderr).toBe('');
     expect(counts.code).toBe(0);
     const reported = JSON.parse(counts.stdout) as Record<string, unknown>;
-    expect(reported).toEqual(stats(outboxPath));
+    expect(reported).toEqual({ ...stats(outboxPath), receipts: [] });
     expect(reported).toMatchObject({ deviceId: DEVICE, records: ours.length + 2, headSeq: ours.length + 2, ackedSeq: 0, evictedTotal: 0 });
     expect(reported.criticalPending).toBeGreaterThanOrEqual(1);
   });

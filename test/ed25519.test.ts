@@ -1,7 +1,7 @@
 // Ed25519 on both backends (node:crypto and @noble/ed25519): RFC 8032 section 7.1 vectors, byte-identical
 // signatures across backends, PEM and key-file round trips, and malformed keys or signatures verifying false.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -179,12 +179,24 @@ describe('PEM and key files', () => {
     expect(toHex(back.publicKey)).toBe(v.publicKey);
     expect(back.keyId).toBe(toHex(sha256(hex(v.publicKey))).slice(0, 16));
     expect(toHex(readPublicKey(pubFile))).toBe(v.publicKey);
-    await expect(writeKeyFiles(dir, key)).rejects.toThrow(/already exists: refusing to overwrite a device key \(pass --force/);
+    await expect(writeKeyFiles(dir, key)).rejects.toThrow(/already exists: refusing to overwrite a key \(pass --force/);
+  });
+
+  it('refuses a private key file that group or others can read, naming the file and chmod 600', async () => {
+    const dir = join(tempDir(), 'keys');
+    const { keyFile } = await writeKeyFiles(dir, { secretKey: hex(v.secretKey), publicKey: hex(v.publicKey), keyId: keyIdOf(hex(v.publicKey)) }, false, 'hub');
+    expect(keyFile.endsWith('hub.key')).toBe(true);
+    for (const mode of [0o644, 0o640, 0o604]) {
+      chmodSync(keyFile, mode);
+      await expect(readDeviceKey(keyFile)).rejects.toThrow(`${keyFile}: private key is readable by group or others (mode 0${mode.toString(8)}); run \`chmod 600 ${keyFile}\``);
+    }
+    chmodSync(keyFile, 0o400);
+    expect((await readDeviceKey(keyFile)).keyId).toBe(keyIdOf(hex(v.publicKey)));
   });
 
   it('names the file and what to do when a key file is missing or wrong', async () => {
     const dir = tempDir();
-    await expect(readDeviceKey(join(dir, 'nope.key'))).rejects.toThrow(/nope\.key: cannot read device key \(ENOENT\); create one with `fieldproof keygen/);
+    await expect(readDeviceKey(join(dir, 'nope.key'))).rejects.toThrow(/nope\.key: cannot read private key \(ENOENT\); create one with `fieldproof keygen/);
     expect(() => readPublicKey(join(dir, 'nope.pub'))).toThrow(/nope\.pub: cannot read public key \(ENOENT\)/);
   });
 });

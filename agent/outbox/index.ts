@@ -8,3 +8,4 @@ export { outboxStats, type OutboxStats } from './stats.js';
 export { verifyOutbox } from './verify-outbox.js';
 export { readReceipts, type Receipt } from './receipts.js';
 export { checkReceipts, type ReceiptCheck } from './check-receipts.js';
+export type { ForkClaim, ForkResult } from './fork.js';

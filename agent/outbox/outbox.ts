@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import {
   createSeal, decodeRecord, decodeSeal, encodeBody, encodeSeal, framedSize, recordSize, recordsOfFragment,
-  sealFragment, sha256, writeFramedRecord, GENESIS_HASH, HASH_BYTES, type Body, type CheckpointFields, type DeviceKey, type EncodedBody, type RecordFields,
+  sealFragment, sha256, writeFramedRecord, hashEquals, GENESIS_HASH, HASH_BYTES, type Body, type CheckpointFields, type DeviceKey, type EncodedBody, type RecordFields,
 } from '../../proto/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openOutboxDatabase, type OutboxDatabase } from './database.js';
@@ -15,6 +15,8 @@ import { planEviction, type EvictionRange } from './eviction.js';
 import { OutboxLock } from './outbox-lock.js';
 import { findDamage, recoverOutbox, resumeRecovery, type Recovery } from './recover.js';
 import { SeqReservation } from './seq-reservation.js';
+import { WalSync } from './durability.js';
+import { forkBody, heldPages, setAsideHeld, type ForkClaim, type ForkResult, type HeldRecord } from './fork.js';
 import { keepReceipt } from './receipts.js';
 import { recordHashAt } from './record-at.js';
 import { Priority, priorityOf } from './priority.js';
@@ -165,6 +167,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
    * commit until a full GC (tens of MB of RSS at capture rates).
    */
   private scratch = new Scratch();
+  private readonly walSync: WalSync;
   private readonly stmt;
   private readonly commitBatch;
 
@@ -181,6 +184,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     this.sealMax = o.sealMaxRecords ?? 1000;
     this.sealAgeMs = o.sealMaxAgeMs ?? 1000;
     this.maxBatch = o.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.walSync = new WalSync(o.path, this.sync === 'full');
     this.guard = new DiskGuard(new DiskReserve(`${o.path}.reserve`, o.exclusive ? o.reserveBytes ?? 0 : 0), o.exclusive ?? false);
     this.seqs = new SeqReservation(`${o.path}.seq`);
     this.stmt = {
@@ -329,6 +333,8 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
       if (r instanceof OutboxError) batch[i].reject(r);
       else batch[i].resolve(r);
     }
+    // A FULL-sync commit fsynced the WAL through its last record: nothing to sync again before sending it.
+    if (fsync) for (const r of result.appended) if (!(r instanceof OutboxError)) this.walSync.markDurable(r.seq);
     for (const range of result.evicted) this.emit('evicted', range);
     for (const segment of result.sealed) this.emit('sealed', segment);
     this.armSealTimer();
@@ -382,6 +388,69 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
       freedRecords += step.n;
       ackedSeq = step.last;
     }
+  }
+
+  /**
+   * Continues the chain after the hub's head when a signed hub statement shows this outbox diverged
+   * from what the hub holds (restored backup, rolled-back disk, cloned outbox): never reuses a seq the
+   * hub may hold. One transaction: every record held after the last acknowledged one is set aside,
+   * a critical Fork record takes seq hubSeq + 1 (prev_hash = the hub's hash), and the set-aside
+   * records follow it in order with their original times and bodies. Nothing confirmed is dropped.
+   * Returns undefined when the claim no longer contradicts this outbox (already forked).
+   */
+  fork(claim: ForkClaim): ForkResult | undefined {
+    if (this.closed) return undefined;
+    this.flush();
+    const sealed: SealedSegment[] = [];
+    let result: ForkResult | undefined;
+    try {
+      result = this.db.transaction(() => {
+        const s = this.readState();
+        const acked = this.ackedPoint();
+        if (claim.contiguousSeq < acked.seq) return undefined;
+        const own = claim.hubSeq === acked.seq ? acked.hash : claim.hubSeq <= s.head_seq ? recordHashAt(this.db, claim.hubSeq) : undefined;
+        if (own && hashEquals(own, claim.hubHash)) return undefined;
+        // Nothing undelivered: nothing can collide yet, and two clones must not fork after each other's
+        // empty forks for ever. The next record held here forks then, if the hub is still ahead.
+        const held = this.db.prepare('SELECT count(*) FROM chunks WHERE first_seq > ?').pluck().get(acked.seq) as number;
+        if (held === 0) return undefined;
+        const local = { seq: s.head_seq, hash: s.head_hash };
+        const moved = setAsideHeld(this.db, acked.seq, s.open_priority);
+        const renumbered = moved > 0 ? { first: acked.seq + 1, last: s.head_seq } : { first: 0, last: 0 };
+        const newFirstSeq = claim.hubSeq + 2;
+        Object.assign(s, { head_seq: claim.hubSeq, head_hash: claim.hubHash, sealed_through: claim.hubSeq, open_since_ms: null, open_priority: Priority.BULK, open_bytes: 0, bytes_total: 0 });
+        // Acknowledged: what the hub's checkpoint covers (a Boot's acked_through must not hide a hole below hubSeq).
+        this.db.prepare('UPDATE state SET acked_seq = ?, acked_hash = ? WHERE id = 1').run(claim.contiguousSeq, claim.contiguousHash);
+        this.appendRaw(s, [{ timeUnixNs: this.clock.wallNs(), monoNs: this.clock.monoNs(), body: encodeBody(forkBody(claim, local, renumbered, newFirstSeq)), priority: Priority.CRITICAL }], sealed, true);
+        for (const page of heldPages(this.db)) this.appendRaw(s, page, sealed, false);
+        if (s.head_seq > s.sealed_through) sealed.push(this.sealOpen(s));
+        this.writeChunk();
+        this.stmt.saveState.run(s);
+        return { forkSeq: claim.hubSeq + 1, renumberedFirst: renumbered.first, renumberedLast: renumbered.last, newFirstSeq, localHeadSeq: local.seq };
+      }).immediate();
+    } catch (err) {
+      this.chunk = [];
+      throw storageError(this.path, err);
+    }
+    for (const segment of sealed) this.emit('sealed', segment);
+    return result;
+  }
+
+  /** Appends already encoded bodies at the head inside the caller's transaction, each in its own buffer. */
+  private appendRaw(s: State, records: HeldRecord[], sealed: SealedSegment[], sealNow: boolean): void {
+    const fields = records.map((r, i) => ({ deviceId: this.deviceId, seq: s.head_seq + 1 + i, timeUnixNs: r.timeUnixNs, monoNs: r.monoNs, prevHash: s.head_hash }));
+    const encoded = encodeFramed(fields, records.map((r) => r.body));
+    for (let i = 0; i < records.length; i++) this.insert(s, encoded[i], records[i].priority as Priority, sealNow, sealed);
+  }
+
+  /**
+   * Makes every committed record durable before any of it leaves the vehicle (one fdatasync of the
+   * WAL, skipped when nothing new was committed): then no record the hub holds can be rolled back
+   * here by a power cut. The uplink calls it once per batch of segments it sends.
+   */
+  makeDurable(): boolean {
+    if (this.closed) return false;
+    return this.walSync.ensure(this.readState().head_seq);
   }
 
   /** The hash of this outbox's record at `seq`, or undefined when it does not hold that record. */
@@ -456,6 +525,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     clearTimeout(this.sealTimer);
     clearInterval(this.sweepTimer);
     this.checkpoint();
+    this.walSync.close();
     this.db.close();
     this.lock?.release();
   }

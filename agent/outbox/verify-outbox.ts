@@ -2,6 +2,7 @@
 // and every hole explained by a Gap record. Streams the file; memory does not grow with its size.
 import { decodeSeal, KeyRing, recordsOfFragment, verifyChain, type ChainProblem, type ChainReport, type SealMessage } from '../../proto/index.js';
 import type { OutboxDatabase } from './database.js';
+import { forkBase } from './fork.js';
 import { integrityAnomalies, stateAnomalies, walAnomalies, type OutboxAnomaly } from './file-checks.js';
 
 export interface OutboxVerification extends ChainReport {
@@ -89,7 +90,7 @@ function verifyOutboxNow(db: OutboxDatabase, trustedKeys?: Uint8Array[]): ChainR
   try {
     report = verifyChain({
       deviceId: state.device_id,
-      base: { seq: state.acked_seq, hash: state.acked_hash },
+      base: forkBase(db, state.acked_seq) ?? { seq: state.acked_seq, hash: state.acked_hash },
       segments: sealedSegments(),
       unsealed: { [Symbol.iterator]: () => tail[Symbol.iterator]() },
       keys,

@@ -28,10 +28,14 @@ export interface LocalChain {
  */
 export interface Divergence {
   reason: 'HUB_AHEAD' | 'HASH_MISMATCH';
+  /** The furthest seq the hub signed for (the checkpoint's, or a range's held beyond it), and its hash. */
   hubSeq: number;
   hubHash: Uint8Array;
   hubKeyId: string;
-  /** The encoded Checkpoint that proves it (for a range, the ack's checkpoint alongside it). */
+  /** The checkpoint: the hub holds every seq through this one (at or below hubSeq). */
+  contiguousSeq: number;
+  contiguousHash: Uint8Array;
+  /** The encoded Checkpoint that proves it. */
   statement: Uint8Array;
 }
 
@@ -65,9 +69,15 @@ export function checkAck(payload: Uint8Array, hubKeys: KeyRing, local: LocalChai
   if (problem) return reject(problem, `checkpoint through seq ${toNumber(cp.seq)} does not verify under hub key ${cp.hubKeyId}`);
   const checkpoint = checkpointFields(cp);
   const encoded = encodeCheckpoint(cp);
-  const claim = { hubSeq: checkpoint.seq, hubHash: checkpoint.hash, hubKeyId: checkpoint.hubKeyId, statement: encoded };
+  const ranges = ack.storedBeyond.map((r) => ({ first: toNumber(r.first), last: toNumber(r.last), lastHash: r.lastHash ?? new Uint8Array(0) }));
+  const beyond = ranges.length && checkBeyondSync(checkpoint, ranges, ack.beyondSignature, hubKeys) ? ranges : [];
+  // The furthest seq the hub has signed for: where a fork must continue, so it collides with nothing held.
+  const furthest = beyond.reduce((f, r) => (r.last > f.seq ? { seq: r.last, hash: r.lastHash } : f), { seq: checkpoint.seq, hash: checkpoint.hash });
+  const diverged = (reason: Divergence['reason']): Divergence => ({
+    reason, hubSeq: furthest.seq, hubHash: furthest.hash, contiguousSeq: checkpoint.seq, contiguousHash: checkpoint.hash, hubKeyId: checkpoint.hubKeyId, statement: encoded,
+  });
   if (checkpoint.seq > local.headSeq) {
-    return reject('beyond_head', `hub checkpoint at seq ${checkpoint.seq} is beyond this outbox's head ${local.headSeq}`, { reason: 'HUB_AHEAD', ...claim });
+    return reject('beyond_head', `hub checkpoint at seq ${checkpoint.seq} is beyond this outbox's head ${local.headSeq}`, diverged('HUB_AHEAD'));
   }
   if (checkpoint.seq < local.ackedSeq) {
     return reject('stale', `checkpoint at seq ${checkpoint.seq} is older than the one already taken (seq ${local.ackedSeq})`);
@@ -75,18 +85,14 @@ export function checkAck(payload: Uint8Array, hubKeys: KeyRing, local: LocalChai
   const own = checkpoint.seq === local.ackedSeq ? local.ackedHash : local.hashAt(checkpoint.seq);
   if (!own) return reject('not_held', `this outbox holds no record at seq ${checkpoint.seq}`);
   if (!hashEquals(own, checkpoint.hash)) {
-    return reject('hash_mismatch', `hub's record at seq ${checkpoint.seq} is ${short(checkpoint.hash)}, this outbox's is ${short(own)}`, { reason: 'HASH_MISMATCH', ...claim });
+    return reject('hash_mismatch', `hub's record at seq ${checkpoint.seq} is ${short(checkpoint.hash)}, this outbox's is ${short(own)}`, diverged('HASH_MISMATCH'));
   }
-  const ranges = ack.storedBeyond.map((r) => ({ first: toNumber(r.first), last: toNumber(r.last), lastHash: r.lastHash ?? new Uint8Array(0) }));
-  const beyond = ranges.length && checkBeyondSync(checkpoint, ranges, ack.beyondSignature, hubKeys) ? ranges : [];
   const storedBeyond: HeldRange[] = [];
   let divergence: Divergence | undefined;
   for (const r of beyond) {
     const mine = r.last <= local.headSeq ? local.hashAt(r.last) : undefined;
     if (mine && hashEquals(mine, r.lastHash)) storedBeyond.push(r);
-    else if (r.last > local.headSeq || mine) {
-      divergence ??= { reason: r.last > local.headSeq ? 'HUB_AHEAD' : 'HASH_MISMATCH', hubSeq: r.last, hubHash: r.lastHash, hubKeyId: checkpoint.hubKeyId, statement: encoded };
-    }
+    else if (r.last > local.headSeq || mine) divergence ??= diverged(r.last > local.headSeq ? 'HUB_AHEAD' : 'HASH_MISMATCH');
   }
   const resend = ack.resend.map((r) => ({ first: toNumber(r.first), last: toNumber(r.last) }));
   return { ok: true, checkpoint, encoded, storedBeyond, resend, divergence };

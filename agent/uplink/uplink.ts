@@ -5,9 +5,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { MqttClientOptions } from '../../config/index.js';
 import type { KeyRing } from '../../proto/index.js';
 import type { Clock } from '../clock.js';
-import type { Outbox } from '../outbox/index.js';
+import type { ForkResult, Outbox } from '../outbox/index.js';
 import { checkAck, type AckRejectReason, type Divergence } from './ack-check.js';
 import { backoffDelay } from './backoff.js';
+import { explainConnectError } from './connect-errors.js';
 import { ByteRateLimit } from './rate-limit.js';
 
 export interface UplinkOptions {
@@ -23,6 +24,8 @@ export interface UplinkOptions {
   backoffMaxMs: number;
   /** The hub keys this agent pins: only a checkpoint signed by one of them frees outbox space. */
   hubKeys: KeyRing;
+  /** fsync the outbox's WAL before publishing what it holds (default in the agent; off only to measure its cost). */
+  durableBeforeSend: boolean;
 }
 
 export interface UplinkCounters {
@@ -50,8 +53,10 @@ type UplinkEvents = {
   acked: [{ storedThrough: number; freedRecords: number; latencyMs: number[] }];
   /** An ack that changed nothing; `first` is true the first time this reason is seen (log it then). */
   ackRejected: [{ reason: AckRejectReason; detail: string; first: boolean }];
-  /** A signed hub statement that contradicts this outbox's chain (a fork): see Divergence. */
+  /** A signed hub statement that contradicts this outbox's chain: see Divergence. */
   diverged: [Divergence];
+  /** The outbox continued its chain after the hub's head (a signed Fork record says how). */
+  forked: [ForkResult & { reason: Divergence['reason'] }];
   error: [Error];
 };
 
@@ -99,7 +104,8 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     this.client.on('connect', () => this.onConnect());
     this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
     this.client.on('close', () => this.onClose());
-    this.client.on('error', (err) => this.report(new Error(`mqtt ${this.o.url}: ${err.message}`)));
+    // One line with the cause and the fix (a protocol-version mismatch names mqtt.protocol_version).
+    this.client.on('error', (err) => this.report(new Error(explainConnectError(err, this.o.url, this.o.client.protocolVersion))));
     this.client.connect();
     this.resendTimer = setInterval(() => this.resendOverdue(), Math.max(50, Math.floor(this.o.resendAfterMs / 4)));
     this.resendTimer.unref();
@@ -167,7 +173,10 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     const verdict = checkAck(payload, this.o.hubKeys, {
       deviceId: this.o.deviceId, headSeq: outbox.headSeq(), ackedSeq: acked.seq, ackedHash: acked.hash, hashAt: (seq) => outbox.hashAt(seq),
     });
-    if (verdict.divergence) this.emit('diverged', verdict.divergence);
+    if (verdict.divergence) {
+      this.emit('diverged', verdict.divergence);
+      return this.fork(verdict.divergence);
+    }
     if (!verdict.ok) {
       const seen = this.counters.acksRejected[verdict.reason] ?? 0;
       this.counters.acksRejected[verdict.reason] = seen + 1;
@@ -215,6 +224,25 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     this.pump();
   }
 
+  /**
+   * The hub holds other records at seqs this outbox uses: continue the chain after the hub's head and
+   * send everything held again under its new seqs. What was in flight is void (its seqs were re-issued).
+   */
+  private fork(d: Divergence): void {
+    let result;
+    try {
+      result = this.o.outbox.fork(d);
+    } catch (err) {
+      this.report(new Error(`could not continue the chain after the hub's seq ${d.hubSeq}: ${(err as Error).message}`));
+      return;
+    }
+    if (!result) return;
+    this.inFlight.clear();
+    this.heldByHub.clear();
+    this.emit('forked', { ...result, reason: d.reason });
+    this.pump();
+  }
+
   private resendOverdue(): void {
     const now = this.o.clock.nowMs();
     let any = false;
@@ -239,6 +267,8 @@ export class Uplink extends EventEmitter<UplinkEvents> {
         const exclude = new Set([...this.inFlight.keys(), ...this.heldByHub.keys()]);
         const segments = this.o.outbox.pendingSegments(free, exclude);
         if (segments.length === 0) return;
+        // Nothing leaves the vehicle before it is on disk: a power cut must not roll back what the hub holds.
+        if (this.o.durableBeforeSend) this.o.outbox.makeDurable();
         const sent: number[] = [];
         for (const s of segments) {
           const wait = this.rate.take(s.payload.length);

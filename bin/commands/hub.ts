@@ -123,7 +123,11 @@ export function registerHub(program: Command): void {
           const holes = unexplainedHoles(cov.segments, cov.gaps, s.headSeq);
           const report = opts.verify ? await verifyStoredChain(store, s.deviceId) : undefined;
           if (holes.length || (report && !report.ok)) failed = true;
-          rows.push({ ...s, contiguousHash: undefined, holes, verified: report ? (report.ok ? 'ok' : report.problems[0].message) : undefined });
+          // Forks and conflicts: the device's chain diverged from the hub's. Healed once a signed Fork record follows the conflicts.
+          const integrity = await store.integrityEvents(20, s.deviceId);
+          const unhealed = integrity.length > 0 && integrity[0].kind === 'conflict';
+          if (unhealed) failed = true;
+          rows.push({ ...s, contiguousHash: undefined, holes, verified: report ? (report.ok ? 'ok' : report.problems[0].message) : undefined, integrity, forked: integrity.length > 0 });
         }
         const rejections = await store.rejections(10);
         if (opts.json) printJson({ hubKey: hubKey ?? null, devices: rows, rejections });
@@ -132,6 +136,10 @@ export function registerHub(program: Command): void {
           for (const r of rows) {
             const holes = r.holes.length ? ` UNEXPLAINED: ${r.holes.map((h) => `${h.first}..${h.last}`).join(', ')}` : '';
             process.stdout.write(`${r.deviceId}: stored through ${r.contiguousSeq}, head ${r.headSeq}, ${r.recordsStored} records, last seen ${new Date(r.lastSeenMs).toISOString()}, clock offset ${r.clockOffsetMs} ms${holes}${r.verified ? `, verify: ${r.verified}` : ''}\n`);
+            for (const e of r.integrity) {
+              const heads = e.kind === 'fork' ? `hub head ${e.hubSeq}, device head ${e.deviceSeq}` : `hub stored through ${e.hubSeq}, device offered up to ${e.deviceSeq}`;
+              process.stdout.write(`  ${e.kind === 'fork' ? 'FORKED' : 'CONFLICT'} ${new Date(e.atMs).toISOString()}: ${heads}: ${e.detail}\n`);
+            }
           }
           if (rows.length === 0) process.stdout.write('no records stored yet\n');
           for (const j of rejections) process.stdout.write(`rejected ${new Date(j.receivedMs).toISOString()} ${j.topic} [${j.code}] ${j.message}\n`);

@@ -1,7 +1,7 @@
 // Ingest of one `fp/v1/<device>/seg` message: size, decode, topic/device match, registry keys,
 // seal and every hash (prepareSegment); chain fit and storage in the store's transaction. Throws Rejection on any failure.
 import {
-  decodeSegment, gapClaims, KeyRing, rotatedKeys, toBigInt, verifySegment, DecodeError, keyIdOf,
+  decodeSegment, gapClaims, KeyRing, rotatedKeys, toBigInt, toNumber, verifySegment, DecodeError, keyIdOf,
   type SealMessage, type VerifiedSegment,
 } from '../../proto/index.js';
 import type { CommitResult, DeviceState, HubStore, SegmentToStore } from '../store/index.js';
@@ -89,5 +89,12 @@ function toStore(v: VerifiedSegment, raw: Uint8Array, receivedMs: number): Segme
     records: v.records.map((r) => ({ seq: r.seq, kind: r.envelope.kind ?? 'none', timeMs: Number(r.envelope.timeUnixNs / 1_000_000n) })),
     gaps: gapClaims(v),
     rotatedKeys: rotatedKeys(v).map((publicKey) => ({ keyId: keyIdOf(publicKey), publicKey })),
+    forks: v.records.filter((r) => r.envelope.kind === 'fork').map((r) => {
+      const f = r.record.fork!;
+      return {
+        recordSeq: r.seq, reason: f.reason === 2 ? 'HASH_MISMATCH' : 'HUB_AHEAD', localHeadSeq: toNumber(f.localHeadSeq), hubSeq: toNumber(f.hubSeq),
+        renumberedFirst: toNumber(f.renumberedFirst), renumberedLast: toNumber(f.renumberedLast), newFirstSeq: toNumber(f.newFirstSeq),
+      } as const;
+    }),
   };
 }

@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { GENESIS_HASH, hashEquals } from '../../proto/index.js';
 import { migrate } from './migrations.js';
 import type {
-  CommitResult, CommitVerdict, DeviceKeyRow, DeviceRow, DeviceState, HeldRange, HubStore, Neighbors,
+  CommitResult, CommitVerdict, DeviceKeyRow, DeviceRow, DeviceState, HeldRange, HubStore, IntegrityEvent, Neighbors,
   RejectionRow, SegmentToStore, SeqRange,
 } from './store.js';
 import type { HubTables } from './tables.js';
@@ -154,6 +154,21 @@ export class KyselyHubStore implements HubStore {
       received_ms: r.receivedMs, topic: r.topic, device_id: r.deviceId, code: r.code, message: r.message,
       first_seq: r.firstSeq, last_seq: r.lastSeq, payload_bytes: r.payloadBytes,
     }).execute();
+  }
+
+  async recordIntegrityEvent(e: IntegrityEvent): Promise<void> {
+    await this.db.insertInto('integrity_events').values({
+      at_ms: e.atMs, device_id: e.deviceId, kind: e.kind, hub_seq: e.hubSeq, device_seq: e.deviceSeq, first_seq: e.firstSeq, last_seq: e.lastSeq, detail: e.detail,
+    }).execute();
+  }
+
+  async integrityEvents(limit: number, deviceId?: string): Promise<IntegrityEvent[]> {
+    let q = this.db.selectFrom('integrity_events').selectAll().orderBy('id', 'desc').limit(limit);
+    if (deviceId !== undefined) q = q.where('device_id', '=', deviceId);
+    return (await q.execute()).map((r) => ({
+      atMs: Number(r.at_ms), deviceId: r.device_id, kind: r.kind as IntegrityEvent['kind'], hubSeq: Number(r.hub_seq), deviceSeq: Number(r.device_seq),
+      firstSeq: r.first_seq === null ? null : Number(r.first_seq), lastSeq: r.last_seq === null ? null : Number(r.last_seq), detail: r.detail,
+    }));
   }
 
   async rejections(limit: number): Promise<RejectionRow[]> {

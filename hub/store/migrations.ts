@@ -73,4 +73,17 @@ export async function migrate(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgr
     .addColumn('last_seq', big)
     .addColumn('payload_bytes', 'integer', (c) => c.notNull())
     .execute();
+  // A device whose chain diverged from the hub's: a CONFLICT (two records for one seq were offered) or
+  // a Fork record (the agent continued after the hub's head). Integrity events, never silent.
+  await db.schema.createTable('integrity_events').ifNotExists()
+    .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('at_ms', big, (c) => c.notNull())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('hub_seq', big, (c) => c.notNull())
+    .addColumn('device_seq', big, (c) => c.notNull())
+    .addColumn('first_seq', big)
+    .addColumn('last_seq', big)
+    .addColumn('detail', 'text', (c) => c.notNull())
+    .execute();
 }

@@ -60,6 +60,18 @@ export interface SegmentToStore {
   records: RecordToStore[];
   gaps: GapToStore[];
   rotatedKeys: { keyId: string; publicKey: Uint8Array }[];
+  /** Fork records in the segment: the device continued after the hub's head (an integrity event). */
+  forks?: ForkToStore[];
+}
+
+export interface ForkToStore {
+  recordSeq: number;
+  reason: 'HUB_AHEAD' | 'HASH_MISMATCH';
+  localHeadSeq: number;
+  hubSeq: number;
+  renumberedFirst: number;
+  renumberedLast: number;
+  newFirstSeq: number;
 }
 
 /** Stored segments touching or adjoining a new one: what the link and overlap checks need. */
@@ -90,6 +102,23 @@ export interface RejectionRow {
   firstSeq: number | null;
   lastSeq: number | null;
   payloadBytes: number;
+}
+
+/**
+ * A device whose chain diverged from the hub's. `conflict`: a segment offered other content for seqs
+ * the hub holds (device_seq: its last seq). `fork`: the device's signed Fork record arrived, continuing
+ * after the hub's head (device_seq: the device's head before the fork).
+ */
+export interface IntegrityEvent {
+  atMs: number;
+  deviceId: string;
+  kind: 'conflict' | 'fork';
+  /** The hub's contiguous seq for the device when it happened (for a fork: the seq it continued after). */
+  hubSeq: number;
+  deviceSeq: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  detail: string;
 }
 
 export interface SeqRange {
@@ -128,6 +157,9 @@ export interface HubStore {
   coverage(deviceId: string): Promise<{ segments: SeqRange[]; gaps: SeqRange[] }>;
 
   recordRejection(rejection: RejectionRow): Promise<void>;
+  recordIntegrityEvent(event: IntegrityEvent): Promise<void>;
+  /** Newest first; every device unless one is named. */
+  integrityEvents(limit: number, deviceId?: string): Promise<IntegrityEvent[]>;
   rejections(limit: number): Promise<RejectionRow[]>;
 
   countRecords(deviceId?: string): Promise<number>;

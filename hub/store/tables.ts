@@ -47,4 +47,15 @@ export interface HubTables {
     last_seq: number | null;
     payload_bytes: number;
   };
+  integrity_events: {
+    id: Generated<number>;
+    at_ms: number;
+    device_id: string;
+    kind: string;
+    hub_seq: number;
+    device_seq: number;
+    first_seq: number | null;
+    last_seq: number | null;
+    detail: string;
+  };
 }

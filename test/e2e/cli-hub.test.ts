@@ -49,7 +49,7 @@ it('fieldproof hub devices add, list and revoke round-trip through the store fil
 
 it('fieldproof hub --embedded-broker --port 0 serves MQTT and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
   const store = join(world.dir, 'daemon.db');
-  const hub = world.spawnTs(CLI, ['hub', '--embedded-broker', '--port', '0', '--store', store]);
+  const hub = world.spawnTs(CLI, ['hub', '--embedded-broker', '--port', '0', '--store', store, '--key', world.hubKey.keyFile]);
   const listening = await hub.waitForLine('the embedded broker to listen', (l) => l.includes('embedded broker listening'));
   await hub.waitForLine('the hub to start', (l) => l.includes('"hub started"'));
   const url = (JSON.parse(listening) as { url: string }).url;

@@ -5,6 +5,7 @@ import type { BrokerFactory } from './brokers.js';
 import { ackedElsewhere, criticalFirst, hubRestart, offlineBacklog } from './e2e-delivery.js';
 import { agentKilled, brokerRestart } from './e2e-outages.js';
 import { forgedAcks } from './e2e-forged-acks.js';
+import { forks } from './e2e-forks.js';
 import { quotaEviction } from './e2e-quota.js';
 import { rejections } from './e2e-rejections.js';
 import { E2eWorld } from './e2e-world.js';
@@ -18,7 +19,7 @@ export interface SuiteContext {
 }
 
 export const SCENARIOS = {
-  offlineBacklog, hubRestart, brokerRestart, agentKilled, criticalFirst, rejections, quotaEviction, ackedElsewhere, forgedAcks,
+  offlineBacklog, hubRestart, brokerRestart, agentKilled, criticalFirst, rejections, quotaEviction, ackedElsewhere, forgedAcks, forks,
 } satisfies Record<string, (ctx: SuiteContext) => void>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
