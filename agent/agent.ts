@@ -2,7 +2,8 @@
 // Capture never waits for the network: a record is committed locally and shipped when a link exists.
 import type { Server } from 'node:http';
 import { mqttClientOptions, type AgentConfig } from '../config/index.js';
-import { KeyRing, readDeviceKey, readPublicKey, type Body, type DeviceKey } from '../proto/index.js';
+import { KeyRing, type Body, type DeviceKey } from '../proto/index.js';
+import { readDeviceKey, readPublicKey } from '../proto/node.js';
 import { bootBody, type BootExtras } from './boot.js';
 import { systemClock, type Clock } from './clock.js';
 import { CapturePipeline, DecisionTrigger, type CaptureOptions, type DecisionResult } from './decisions/pipeline.js';

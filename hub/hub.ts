@@ -2,7 +2,8 @@
 // Every message is verified before it is stored, and acked only after it is committed.
 import type { Server } from 'node:http';
 import { mqttClientOptions, type HubConfig } from '../config/index.js';
-import { readDeviceKey, type DeviceKey } from '../proto/index.js';
+import { type DeviceKey } from '../proto/index.js';
+import { readDeviceKey } from '../proto/node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import { ackTopic, buildAck, decideSegment, outcomeOf, Rejection, route, type SegmentLimits } from './ingest/index.js';
 import { connectHubLink, type HubLink } from './mqtt/hub-link.js';

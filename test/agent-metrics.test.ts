@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Agent, createLogger } from '../agent/index.js';
 import { agentConfigSchema, defaultHubConfig } from '../config/index.js';
 import { Hub, createLogger as hubLogger } from '../hub/index.js';
-import { generateDeviceKey } from '../proto/index.js';
+import { generateDeviceKey } from '../proto/node.js';
 import { bulkBody } from './helpers/bodies.js';
 import { testKey } from './helpers/keys.js';
 import { reservePort } from './helpers/tcp-proxy.js';

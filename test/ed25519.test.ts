@@ -8,7 +8,8 @@ import {
   publicKeyFromPem, publicKeyOf, publicKeyToPem, randomSecretKey, secretKeyFromPem, secretKeyToPem, sign, signSync, verify, verifySync,
   type Backend,
 } from '../proto/ed25519.js';
-import { keyIdOf, readDeviceKey, readPublicKey, sha256, writeKeyFiles } from '../proto/index.js';
+import { keyIdOf, sha256 } from '../proto/index.js';
+import { readDeviceKey, readPublicKey, writeKeyFiles } from '../proto/node.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 interface Vector { name: string; secretKey: string; publicKey: string; message: string; signature: string }

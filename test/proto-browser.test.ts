@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILTINS = new Set(builtinModules);
-/** The one Node builtin proto/ may name: ed25519.ts loads node:crypto only where `process.versions.node` is set. */
-const GUARDED = [{ file: 'proto/ed25519.ts', specifier: 'node:crypto', kind: 'dynamic' }];
+/** The Node builtins proto/ may name: ed25519.ts and hash.ts load node:crypto only where `process.versions.node` is set. */
+const GUARDED = [{ file: 'proto/ed25519.ts', specifier: 'node:crypto', kind: 'dynamic' }, { file: 'proto/hash.ts', specifier: 'node:crypto', kind: 'dynamic' }];
 
 interface Import { file: string; specifier: string; kind: 'static' | 'dynamic' }
 interface Graph { files: string[]; imports: Import[]; missing: string[] }
@@ -92,17 +92,12 @@ describe('proto/ in a browser', () => {
     }
   });
 
-  // Fails until two modules stop loading Node builtins from proto/index.ts:
-  // - proto/key-files.ts (node:fs, node:path): move its exports (generateDeviceKey, writeKeyFiles, readDeviceKey,
-  //   readPublicKey) to a proto/node.ts entry, and import them from there across the repo;
-  // - proto/hash.ts (a static node:crypto import for sha256): load node:crypto behind the same guard as ed25519.ts,
-  //   with a synchronous SHA-256 for the browser.
-  // Then this passes, it.fails reports it, and `.fails` must go (with the test below).
-  it.fails("no module proto/index.ts loads needs a Node builtin, except ed25519.ts's guarded node:crypto", () => {
+  it("no module proto/index.ts loads needs a Node builtin, except the guarded node:crypto of ed25519.ts and hash.ts", () => {
     expect(nodeImports(graph)).toEqual([]);
   });
 
-  it('today the offenders are exactly proto/hash.ts and proto/key-files.ts (what the moves above fix)', () => {
-    expect(nodeImports(graph).map((i) => `${i.file} ${i.specifier}`).sort()).toEqual(['proto/hash.ts node:crypto', 'proto/key-files.ts node:fs', 'proto/key-files.ts node:path']);
+  it('key files (node:fs) live behind proto/node.ts, outside the browser graph', () => {
+    expect(graph.files).not.toContain('proto/key-files.ts');
+    expect(importGraph('proto/node.ts').files).toContain('proto/key-files.ts');
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { Outbox, verifyOutbox } from '../agent/index.js';
-import { generateDeviceKey } from '../proto/index.js';
+import { generateDeviceKey } from '../proto/node.js';
 
 it('names the seq of an undecodable chunk', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fp-corrupt-'));

@@ -5,7 +5,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { NODE_FLAGS } from '../../bin/runtime-flags.js';
 import { loadAgentConfig } from '../../config/index.js';
-import { generateDeviceKey, writeKeyFiles } from '../../proto/index.js';
+import { generateDeviceKey, writeKeyFiles } from '../../proto/node.js';
 import { freePort, ROOT, startHelper, type Helper } from './children.js';
 
 export interface AgentProcess {

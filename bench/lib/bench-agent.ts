@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { Agent, createLogger } from '../../agent/index.js';
 import { agentConfigSchema } from '../../config/index.js';
-import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
+import { type DeviceKey } from '../../proto/index.js';
+import { generateDeviceKey } from '../../proto/node.js';
 
 export interface BenchAgentOptions {
   dir: string;

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Agent } from '../../agent/index.js';
-import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
+import { type DeviceKey } from '../../proto/index.js';
+import { generateDeviceKey } from '../../proto/node.js';
 import { startBenchAgent, type BenchAgentOptions } from './bench-agent.js';
 import { registerDevices, startHubProcess, type HubBroker, type HubProcess } from './hub-process.js';
 

@@ -2,7 +2,8 @@
 // Also reads back how many records are committed and sealed, and measures the raw append rate (a shared baseline).
 import { join } from 'node:path';
 import { Outbox, type OutboxOptions } from '../../agent/outbox/index.js';
-import { generateDeviceKey, type Body, type DeviceKey } from '../../proto/index.js';
+import { type Body, type DeviceKey } from '../../proto/index.js';
+import { generateDeviceKey } from '../../proto/node.js';
 import { BENCH_DEVICE } from './bodies.js';
 import { inBursts } from './bursts.js';
 

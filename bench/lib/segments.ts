@@ -1,7 +1,8 @@
 // Sealed Segment payloads exactly as an agent sends them: Conditions records appended to a real Outbox
 // (fresh key, given seal size), sealed, and read back with pendingSegments. The input of ingest and raw-transport baselines.
 import type { PendingSegment } from '../../agent/outbox/index.js';
-import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
+import { type DeviceKey } from '../../proto/index.js';
+import { generateDeviceKey } from '../../proto/node.js';
 import { conditionsBody } from './bodies.js';
 import { openBenchOutbox } from './bench-outbox.js';
 import { inBursts } from './bursts.js';

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadAgentConfig } from '../../config/index.js';
-import { bodyFromJson, readDeviceKey, toHex, BODY_KINDS } from '../../proto/index.js';
+import { bodyFromJson, toHex, BODY_KINDS } from '../../proto/index.js';
+import { readDeviceKey } from '../../proto/node.js';
 import { action, CliError, printJson } from '../cli-support.js';
 
 export function registerCapture(program: Command): void {

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig, type HubConfig } from '../../config/index.js';
 import type { HubStore } from '../../hub/index.js';
-import { keyIdOf, readDeviceKey, readPublicKey } from '../../proto/index.js';
+import { keyIdOf } from '../../proto/index.js';
+import { readDeviceKey, readPublicKey } from '../../proto/node.js';
 import { mqttUrl, port } from '../cli-options.js';
 import { action, CliError, EXIT_FAILED, printJson } from '../cli-support.js';
 import { runUntilSignal } from '../run-until-signal.js';

@@ -1,7 +1,7 @@
 // `fieldproof keygen --out DIR [--name hub]`: writes an Ed25519 key pair (a device's or a hub's) and
 // prints its key id. The private key file is mode 0600; a device's .pub goes into the hub's registry, a hub's to its agents.
 import type { Command } from 'commander';
-import { generateDeviceKey, writeKeyFiles } from '../../proto/index.js';
+import { generateDeviceKey, writeKeyFiles } from '../../proto/node.js';
 import { action, CliError, printJson } from '../cli-support.js';
 
 export function registerKeygen(program: Command): void {

@@ -141,7 +141,7 @@ async function runCommand(file: string, opts: RunOpts): Promise<number> {
     throw new CliError(`--device: expected 1-64 letters, digits, ".", "_" or "-", got "${opts.device}"`);
   }
   const { runScenario, summarizeRows, summaryText, decisionText, ProgressReporter } = await simulator();
-  const proto = await import('../../proto/index.js');
+  const proto = await import('../../proto/node.js');
   const key = opts.key ? await proto.readDeviceKey(join(opts.key, 'device.key')) : await proto.generateDeviceKey();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fieldproof-sim-'));
   const hub: SimHub | undefined = opts.offline ? undefined : await openSimHub(opts, dir);
@@ -218,7 +218,8 @@ interface SimHub {
 /** The embedded broker and hub (like the demo), or a running hub's broker and its SQLite store. */
 async function openSimHub(opts: HubOpts, dir: string): Promise<SimHub> {
   const hubs = await import('../../hub/index.js');
-  const { decodeSegment, generateDeviceKey, readPublicKey } = await import('../../proto/index.js');
+  const { decodeSegment } = await import('../../proto/index.js');
+  const { generateDeviceKey, readPublicKey } = await import('../../proto/node.js');
   let running: Awaited<ReturnType<typeof hubs.Hub.start>> | undefined;
   let store: Awaited<ReturnType<typeof hubs.openStore>>;
   let url: string;

@@ -2,7 +2,7 @@
 // the file beneath: quick_check, state row, raw WAL) and exits 1 naming the first bad seq or anomaly.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { readPublicKey } from '../../proto/index.js';
+import { readPublicKey } from '../../proto/node.js';
 import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
 
 export function registerVerify(program: Command): void {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Agent, createLogger as agentLogger } from '../../agent/index.js';
 import { agentConfigSchema, defaultHubConfig, type AgentConfig } from '../../config/index.js';
 import { Hub, createLogger as hubLogger, unexplainedHoles, verifyStoredChain, type SeqRange } from '../../hub/index.js';
-import { generateDeviceKey } from '../../proto/index.js';
+import { generateDeviceKey } from '../../proto/node.js';
 import { demoVehicle } from '../../simulator/demo-producer.js';
 
 export interface DemoOptions {

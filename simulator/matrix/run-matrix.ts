@@ -2,7 +2,8 @@
 // time, syncing over MQTT, tagged with the matrix and row ids; up to `parallel` rows at once.
 import { join } from 'node:path';
 import type { Scenario } from '../../config/scenario-config.js';
-import { generateDeviceKey, type DeviceKey } from '../../proto/index.js';
+import { type DeviceKey } from '../../proto/index.js';
+import { generateDeviceKey } from '../../proto/node.js';
 import { startDirectRun, type HubLink } from '../run/direct-target.js';
 import { driveScenario, type DriveStats } from '../run/drive.js';
 import type { MatrixPlan, MatrixRow } from './plan.js';

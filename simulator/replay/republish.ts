@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, createLogger, systemClock, type Clock } from '../../agent/index.js';
 import { agentConfigSchema } from '../../config/index.js';
-import { generateDeviceKey, readDeviceKey, toBigInt, toNumber, writeKeyFiles, type Boot, type DeviceKey } from '../../proto/index.js';
+import { toBigInt, toNumber, type Boot, type DeviceKey } from '../../proto/index.js';
+import { generateDeviceKey, readDeviceKey, writeKeyFiles } from '../../proto/node.js';
 import type { Mission, MissionRecord } from './mission.js';
 import { replayBody, replayStartMarker, VERBATIM_KINDS } from './replay-bodies.js';
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoundaryWindow, CapturePipeline, manualClock, Outbox, verifyOutbox } from '../../agent/index.js';
 import { boundarySchema, criteriaSchema } from '../../config/index.js';
-import { decodeRecord, generateDeviceKey, recordsOfFragment, type Body } from '../../proto/index.js';
+import { decodeRecord, recordsOfFragment, type Body } from '../../proto/index.js';
+import { generateDeviceKey } from '../../proto/node.js';
 
 const cond = (lux: number): Body => ({ conditions: { lighting: { lux }, perceptionConfidence: 0.9 } });
 

@@ -3,7 +3,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyIdOf, publicKeyOf, writeKeyFiles, type DeviceKey } from '../../proto/index.js';
+import { keyIdOf, publicKeyOf, type DeviceKey } from '../../proto/index.js';
+import { writeKeyFiles } from '../../proto/node.js';
 
 export async function testKey(seedByte = 1): Promise<DeviceKey> {
   const secretKey = new Uint8Array(32).fill(seedByte);

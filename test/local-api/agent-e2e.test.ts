@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, createLogger } from '../../agent/index.js';
 import { LocalApiClient } from '../../agent/local-api-client/index.js';
 import { agentConfigSchema } from '../../config/index.js';
-import { decodeRecord, decodeSegment, generateDeviceKey, recordToJson } from '../../proto/index.js';
+import { decodeRecord, decodeSegment, recordToJson } from '../../proto/index.js';
+import { generateDeviceKey } from '../../proto/node.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 import { RawSocket } from './raw-socket.js';
 

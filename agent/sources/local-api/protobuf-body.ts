@@ -1,8 +1,7 @@
 // Decodes and checks a body sent as protobuf bytes: malformed bytes, a field this agent's schema lacks
 // (refused, never dropped), an enum number the schema does not define, NaN, Infinity and numbers outside
 // their field's range (proto/field-ranges.ts) are INVALID, naming the field.
-import { findOutOfRange } from '../../../proto/decoded-checks.js';
-import { decodeKeepingUnknowns, findNaN, findUndefinedEnum, findUnknownField, schema } from '../../../proto/index.js';
+import { decodeKeepingUnknowns, findNaN, findOutOfRange, findUndefinedEnum, findUnknownField, schema } from '../../../proto/index.js';
 import { ApiError } from './protocol.js';
 
 export type ProtobufKind = 'conditions' | 'decision' | 'handover' | 'marker';
