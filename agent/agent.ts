@@ -96,6 +96,8 @@ export class Agent {
       uplink.on('connected', () => log.info({ url: config.mqtt.url }, 'connected to broker'));
       uplink.on('disconnected', (why) => log.warn({ why }, 'broker connection lost; records stay in the outbox'));
       uplink.on('error', (err) => log.warn({ err: err.message }, 'uplink'));
+      uplink.on('damaged', (d) => log.error({ firstSeq: d.firstSeq, lastSeq: d.lastSeq, gapSeq: d.gapSeq, problem: d.problem },
+        'outbox records damaged on disk after sealing: dropped, and a signed Gap record names the range'));
       uplink.on('forked', (f) => log.error({
         reason: f.reason, localHead: f.localHeadSeq, forkSeq: f.forkSeq, renumbered: f.renumberedFirst ? `${f.renumberedFirst}..${f.renumberedLast}` : 'none', newFirstSeq: f.newFirstSeq,
       }, 'this outbox had diverged from the hub (restored backup, rolled-back disk or cloned outbox): chain continued after the hub\'s head with a signed Fork record; held records re-issued'));

@@ -141,14 +141,14 @@ export interface Hole {
   prevHashAfter?: Uint8Array; // prev_hash of seq last+1, when held
 }
 
-export const GapReason = { QUOTA_EVICTION: 1, ACKNOWLEDGED_ELSEWHERE: 2 } as const;
+export const GapReason = { QUOTA_EVICTION: 1, ACKNOWLEDGED_ELSEWHERE: 2, OUTBOX_DAMAGED: 3 } as const;
 
 export interface GapClaim {
   firstSeq: number;
   lastSeq: number;
   firstPrevHash: Uint8Array;
   lastHash: Uint8Array;
-  /** GapReason: evicted under quota (a Gap record), or acknowledged before this start (a Boot's acked_through). */
+  /** GapReason: evicted or damaged (a Gap record), or acknowledged before this start (a Boot's acked_through). */
   reason: number;
   /** The seq of the record that makes the claim. */
   recordSeq: number;
@@ -169,7 +169,8 @@ export function gapClaims(segment: VerifiedSegment): GapClaim[] {
         lastSeq: toNumber(record.gap.lastSeq),
         firstPrevHash: record.gap.firstPrevHash ?? new Uint8Array(0),
         lastHash: record.gap.lastHash ?? new Uint8Array(0),
-        reason: GapReason.QUOTA_EVICTION,
+        // The Gap record's own reason (eviction, damage); records before the field existed mean eviction.
+        reason: record.gap.reason || GapReason.QUOTA_EVICTION,
         recordSeq: seq,
       });
     } else if (record.boot && toNumber(record.boot.ackedThrough) > 0) {

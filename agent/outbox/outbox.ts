@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import {
   createSeal, decodeRecord, decodeSeal, encodeBody, encodeSeal, framedSize, recordSize, recordsOfFragment,
-  sealFragment, sha256, writeFramedRecord, hashEquals, GENESIS_HASH, HASH_BYTES, type Body, type CheckpointFields, type DeviceKey, type EncodedBody, type RecordFields,
+  sealFragment, sha256, writeFramedRecord, hashEquals, decodeSegment, verifySegment, KeyRing, GENESIS_HASH, HASH_BYTES, type Body, type CheckpointFields, type DeviceKey, type SealMessage, type EncodedBody, type RecordFields,
 } from '../../proto/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openOutboxDatabase, type OutboxDatabase } from './database.js';
@@ -76,6 +76,8 @@ export interface PendingSegment extends SealedSegment {
   /** The encoded Segment message, ready to publish. */
   payload: Uint8Array;
   records: number;
+  /** How often it went out before (a resend is checked against its seal first). */
+  sendCount: number;
 }
 
 /** An evicted range with the hashes that splice the chain across it. */
@@ -122,6 +124,9 @@ interface CommitResult {
 }
 
 const DEFAULT_MAX_BATCH = 10_000;
+
+/** fieldproof.v1.Gap.Reason.OUTBOX_DAMAGED */
+const GAP_OUTBOX_DAMAGED = 3;
 
 /** How often the WAL is checkpointed into the database file (autocheckpoint is off). */
 const CHECKPOINT_EVERY_MS = 1000;
@@ -436,6 +441,52 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     return result;
   }
 
+  /**
+   * Checks a sealed segment against its own seal before it goes out again: a record damaged on disk after
+   * start is refused by the hub (BAD_HASH) on every send. Returns what is wrong, or undefined when it verifies.
+   */
+  segmentProblem(payload: Uint8Array): string | undefined {
+    try {
+      const segment = decodeSegment(payload);
+      const verified = verifySegment(segment.records, segment.seal as SealMessage | null, new KeyRing([this.key.publicKey]), this.deviceId);
+      return verified.segment ? undefined : verified.problems[0].message;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
+  /**
+   * Drops a sealed segment that no longer verifies against its own seal and appends a signed, critical
+   * Gap (OUTBOX_DAMAGED) naming exactly that range, spliced by the seal's authentic last hash, so the
+   * loss is explained instead of resent for ever. Returns the Gap record's seq.
+   */
+  dropDamaged(firstSeq: number, problem: string): number | undefined {
+    const sealed: SealedSegment[] = [];
+    const gapSeq = this.withSpace(() => this.db.transaction(() => {
+      const row = this.db.prepare('SELECT last_seq, bytes, seal FROM segments WHERE first_seq = ?').get(firstSeq) as { last_seq: number; bytes: number; seal: Uint8Array } | undefined;
+      if (!row) return undefined;
+      const acked = this.ackedPoint();
+      const firstPrevHash = firstSeq - 1 === acked.seq ? acked.hash : recordHashAt(this.db, firstSeq - 1) ?? GENESIS_HASH;
+      const s = this.readState();
+      this.stmt.deleteChunks.run(firstSeq, row.last_seq);
+      this.stmt.deleteSegments.run(firstSeq, row.last_seq);
+      s.bytes_total -= row.bytes;
+      const gap: Body = {
+        gap: {
+          firstSeq, lastSeq: row.last_seq, reason: GAP_OUTBOX_DAMAGED, firstPrevHash, lastHash: decodeSeal(row.seal).lastHash, bytesLost: row.bytes,
+          detail: `records damaged in the outbox after they were sealed (${problem}); the hub would refuse them on every send`,
+        },
+      };
+      const fields = { deviceId: this.deviceId, seq: s.head_seq + 1, timeUnixNs: this.clock.wallNs(), monoNs: this.clock.monoNs(), prevHash: s.head_hash };
+      const appended = this.insert(s, encodeFramed([fields], [encodeBody(gap)])[0], Priority.CRITICAL, true, sealed);
+      this.writeChunk();
+      this.stmt.saveState.run(s);
+      return appended.seq;
+    }).immediate(), 'bookkeeping');
+    for (const segment of sealed) this.emit('sealed', segment);
+    return gapSeq;
+  }
+
   /** Appends already encoded bodies at the head inside the caller's transaction, each in its own buffer. */
   private appendRaw(s: State, records: HeldRecord[], sealed: SealedSegment[], sealNow: boolean): void {
     const fields = records.map((r, i) => ({ deviceId: this.deviceId, seq: s.head_seq + 1 + i, timeUnixNs: r.timeUnixNs, monoNs: r.monoNs, prevHash: s.head_hash }));
@@ -460,15 +511,15 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
 
   /** Sealed segments not yet acknowledged, critical first, oldest first; skipping those in `exclude`. */
   pendingSegments(limit: number, exclude: ReadonlySet<number> = new Set()): PendingSegment[] {
-    const rows = this.db.prepare('SELECT first_seq, last_seq, priority, seal FROM segments ORDER BY priority DESC, first_seq LIMIT ?')
-      .all(limit + exclude.size) as { first_seq: number; last_seq: number; priority: number; seal: Uint8Array }[];
+    const rows = this.db.prepare('SELECT first_seq, last_seq, priority, seal, send_count FROM segments ORDER BY priority DESC, first_seq LIMIT ?')
+      .all(limit + exclude.size) as { first_seq: number; last_seq: number; priority: number; seal: Uint8Array; send_count: number }[];
     const out: PendingSegment[] = [];
     for (const r of rows) {
       if (out.length >= limit) break;
       if (exclude.has(r.first_seq)) continue;
       const chunks = this.stmt.chunksIn.all(r.first_seq, r.last_seq) as Uint8Array[];
       const payload = Buffer.concat([...chunks, sealFragment(decodeSeal(r.seal))]);
-      out.push({ firstSeq: r.first_seq, lastSeq: r.last_seq, priority: r.priority, payload, records: r.last_seq - r.first_seq + 1 });
+      out.push({ firstSeq: r.first_seq, lastSeq: r.last_seq, priority: r.priority, payload, records: r.last_seq - r.first_seq + 1, sendCount: r.send_count });
     }
     return out;
   }
@@ -532,8 +583,11 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
 
   /** The periodic housekeeping: seal what is due, and move the WAL into the database file. */
   private sweep(): void {
-    const space = this.guard.sweep((bytes) => this.shrink(bytes));
-    if (space === 'regrown') this.emit('reserve', 'regrown');
+    try {
+      if (this.guard.sweep((bytes) => this.shrink(bytes)) === 'regrown') this.emit('reserve', 'regrown');
+    } catch (err) {
+      this.report(new Error(`${this.path}: cannot check or grow the disk reserve: ${(err as Error).message}`));
+    }
     this.watchSpace();
     this.sealIfDue();
     if (this.clock.nowMs() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();

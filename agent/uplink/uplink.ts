@@ -55,6 +55,8 @@ type UplinkEvents = {
   ackRejected: [{ reason: AckRejectReason; detail: string; first: boolean }];
   /** A signed hub statement that contradicts this outbox's chain: see Divergence. */
   diverged: [Divergence];
+  /** A sealed segment no longer verified against its seal: dropped, and a signed Gap record appended. */
+  damaged: [{ firstSeq: number; lastSeq: number; problem: string; gapSeq: number | undefined }];
   /** The outbox continued its chain after the hub's head (a signed Fork record says how). */
   forked: [ForkResult & { reason: Divergence['reason'] }];
   error: [Error];
@@ -271,6 +273,14 @@ export class Uplink extends EventEmitter<UplinkEvents> {
         if (this.o.durableBeforeSend) this.o.outbox.makeDurable();
         const sent: number[] = [];
         for (const s of segments) {
+          // A segment going out again is checked against its own seal first: damaged on disk, it would be
+          // refused (BAD_HASH) on every send; it is dropped with a signed Gap naming the range instead.
+          const problem = s.sendCount > 0 ? this.o.outbox.segmentProblem(s.payload) : undefined;
+          if (problem) {
+            const gapSeq = this.o.outbox.dropDamaged(s.firstSeq, problem);
+            this.emit('damaged', { firstSeq: s.firstSeq, lastSeq: s.lastSeq, problem, gapSeq });
+            continue;
+          }
           const wait = this.rate.take(s.payload.length);
           if (wait > 0) {
             clearTimeout(this.pumpTimer);

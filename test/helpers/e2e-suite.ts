@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { BrokerFactory } from './brokers.js';
 import { ackedElsewhere, criticalFirst, hubRestart, offlineBacklog } from './e2e-delivery.js';
 import { agentKilled, brokerRestart } from './e2e-outages.js';
+import { damagedSegment } from './e2e-damage.js';
 import { forgedAcks } from './e2e-forged-acks.js';
 import { forks } from './e2e-forks.js';
 import { quotaEviction } from './e2e-quota.js';
@@ -19,7 +20,7 @@ export interface SuiteContext {
 }
 
 export const SCENARIOS = {
-  offlineBacklog, hubRestart, brokerRestart, agentKilled, criticalFirst, rejections, quotaEviction, ackedElsewhere, forgedAcks, forks,
+  offlineBacklog, hubRestart, brokerRestart, agentKilled, criticalFirst, rejections, quotaEviction, ackedElsewhere, forgedAcks, forks, damagedSegment,
 } satisfies Record<string, (ctx: SuiteContext) => void>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -18,6 +18,6 @@ if (available instanceof Error) {
   // Skipped (and reported as skipped by vitest) when no broker answers and CI has not required one.
   describe.skipIf(!available)('Mosquitto integration', () => {
     e2eSuite(mosquittoBroker(5));
-    e2eSuite(mosquittoBroker(4), { scenarios: ['offlineBacklog', 'hubRestart', 'brokerRestart', 'rejections', 'forgedAcks', 'forks'], records: 2000 });
+    e2eSuite(mosquittoBroker(4), { scenarios: ['offlineBacklog', 'hubRestart', 'brokerRestart', 'rejections', 'forgedAcks', 'forks', 'damagedSegment'], records: 2000 });
   });
 }
