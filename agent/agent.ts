@@ -95,7 +95,8 @@ export class Agent {
     if (uplink) {
       uplink.on('connected', () => log.info({ url: config.mqtt.url }, 'connected to broker'));
       uplink.on('disconnected', (why) => log.warn({ why }, 'broker connection lost; records stay in the outbox'));
-      uplink.on('error', (err) => log.warn({ err: err.message }, 'uplink'));
+      // A broker that keeps refusing (wrong protocol version, bad certificate) must not flood the log.
+      uplink.on('error', (err) => logOnce.log(`uplink ${err.message}`, (f, m) => log.warn(f, m), { err: err.message }, 'uplink'));
       uplink.on('damaged', (d) => log.error({ firstSeq: d.firstSeq, lastSeq: d.lastSeq, gapSeq: d.gapSeq, problem: d.problem },
         'outbox records damaged on disk after sealing: dropped, and a signed Gap record names the range'));
       uplink.on('forked', (f) => log.error({

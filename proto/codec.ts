@@ -3,6 +3,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import { fieldproof } from './generated/fieldproof.js';
 import { encodeConditions } from './conditions-encoder.js';
+import { findOutOfRange } from './decoded-checks.js';
 
 const v1 = fieldproof.v1;
 export const schema = v1;
@@ -400,6 +401,9 @@ export function bodyFromJson(kind: string, json: unknown): Body {
   const problem = type.verify(message as Record<string, unknown>);
   if (problem) throw new Error(`${kind}: ${problem}`);
   rejectUnknownKeys(kind, camel, type.encode(message as never).finish(), type);
+  // Infinity, float32 overflow, a negative lux: refused here, so no JSON path (CLI capture included) records them.
+  const bad = findOutOfRange(message);
+  if (bad) throw new Error(`${kind}: ${bad.path}: ${bad.problem}`);
   return { [k]: message } as Body;
 }
 

@@ -155,3 +155,14 @@ describe('bodyFromJson refuses', () => {
     expect(() => bodyFromJson('conditions', { weather: { precipitation: 'FOGGY', visibility_m: 100 } })).toThrow(/precipitation.*"FOGGY"/);
   });
 });
+
+describe('bodyFromJson refuses numbers a field cannot hold, naming the field', () => {
+  it.each([
+    ['lighting', '{"lighting":{"lux":1e400}}', 'lighting.lux: expected a finite number >= 0, got Infinity'],
+    ['negative lux', '{"lighting":{"lux":-1}}', 'lighting.lux'],
+    ['float32 overflow', '{"weather":{"visibility_m":1e39}}', 'weather.visibility_m'],
+    ['confidence above 1', '{"perception_confidence":1.5}', 'perception_confidence'],
+  ])('%s', (_what, json, message) => {
+    expect(() => bodyFromJson('conditions', JSON.parse(json))).toThrow(message);
+  });
+});
