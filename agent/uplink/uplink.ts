@@ -140,6 +140,8 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   }
 
   private onConnect(): void {
+    // A connection completing while stop() ends the client: its stores are closed, publishing would throw.
+    if (this.stopped) return;
     this.attempt = 0;
     this.counters.connects++;
     const client = this.client!;
@@ -175,14 +177,11 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     const verdict = checkAck(payload, this.o.hubKeys, {
       deviceId: this.o.deviceId, headSeq: outbox.headSeq(), ackedSeq: acked.seq, ackedHash: acked.hash, hashAt: (seq) => outbox.hashAt(seq),
     });
-    if (verdict.divergence) {
-      this.emit('diverged', verdict.divergence);
-      return this.fork(verdict.divergence);
-    }
     if (!verdict.ok) {
       const seen = this.counters.acksRejected[verdict.reason] ?? 0;
       this.counters.acksRejected[verdict.reason] = seen + 1;
       this.emit('ackRejected', { reason: verdict.reason, detail: verdict.detail, first: seen === 0 });
+      if (verdict.divergence) this.diverged(verdict.divergence);
       return;
     }
     const storedThrough = verdict.checkpoint.seq;
@@ -223,6 +222,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     this.counters.acks++;
     this.counters.recordsAcked += freedRecords;
     this.emit('acked', { storedThrough, freedRecords, latencyMs });
+    if (verdict.divergence) this.diverged(verdict.divergence);
     this.pump();
   }
 
@@ -230,6 +230,11 @@ export class Uplink extends EventEmitter<UplinkEvents> {
    * The hub holds other records at seqs this outbox uses: continue the chain after the hub's head and
    * send everything held again under its new seqs. What was in flight is void (its seqs were re-issued).
    */
+  private diverged(d: Divergence): void {
+    this.emit('diverged', d);
+    this.fork(d);
+  }
+
   private fork(d: Divergence): void {
     let result;
     try {
