@@ -19,3 +19,4 @@ export {
   DEFAULT_SIM_CRITERIA, configLibraryDir, type Scenario, type Keyframe, type ConditionsFragment, type PerceptionConfig, type OperatorConfig,
 } from './scenario-config.js';
 export { matrixSchema, loadMatrixFile, parseMatrix, LEVEL_PRESETS, type MatrixConfig, type MatrixDimension, type MatrixConstraint } from './matrix-config.js';
+export { oddSchema, loadOddFile, parseOdd, defaultOddFile, UNKNOWN_LEVEL, type Taxonomy, type OddDimension, type OddLevel, type OddConstraint, type OddFeature } from './odd-config.js';
