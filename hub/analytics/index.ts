@@ -1,0 +1,13 @@
+// hub/analytics/: the pure side of the hub's analytics. Classifies Conditions into taxonomy cells, keeps
+// mergeable coverage and histogram aggregates, and derives t-way coverage and drift from them. No I/O.
+export { cellKey, cellLevels, classifier, classify, matrixNameMismatches, type CellKey, type Classifier, type NameMismatch } from './classify.js';
+export {
+  SOURCES, STAT_KEYS, sourceOf, emptyStats, emptyCoverage, addToCell, merge, totalOf, meets, cellRows,
+  type Source, type CellStats, type CoverageAggregate, type CoverageMinimum, type CellRow,
+} from './coverage.js';
+export { spaceOf, ConstraintSolver, FREE, subsets, type CoverageSpace, type SpaceDimension } from './space.js';
+export {
+  combinationCoverage, fieldOnlyCombinations,
+  type Combination, type CombinationOptions, type CombinationCoverage, type SubsetCoverage, type SeenCombination,
+  type FieldOnlyOptions, type FieldOnlyCombination,
+} from './t-way.js';
