@@ -11,3 +11,8 @@ export {
   type Combination, type CombinationOptions, type CombinationCoverage, type SubsetCoverage, type SeenCombination,
   type FieldOnlyOptions, type FieldOnlyCombination,
 } from './t-way.js';
+export {
+  emptyHistogram, emptyHistograms, binOf, observe, histogramObserver, mergeHistograms, mergeHistogramSets, countOf,
+  type Histogram, type HistogramSet,
+} from './histogram.js';
+export { psi, jsDistance, bandOf, compareHistograms, DEFAULT_DRIFT, type DriftThresholds, type DriftBand, type DriftResult } from './drift.js';
