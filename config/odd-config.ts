@@ -76,11 +76,8 @@ export const oddSchema = z.strictObject({
   }).prefault({}),
 }).transform((o, ctx) => {
   const issues: PredicateIssue[] = [];
-  const named = new Map<string, Predicate>();
-  for (const [key, raw] of Object.entries(o.predicates)) {
-    const p = parsePredicate(raw, ['predicates', key], issues);
-    if (p) named.set(key, p);
-  }
+  const named = new Map<string, Predicate | undefined>();
+  for (const [key, raw] of Object.entries(o.predicates)) named.set(key, parsePredicate(raw, ['predicates', key], issues));
   const dimensions: OddDimension[] = Object.entries(o.dimensions).map(([dim, spec]) => {
     const levels: OddLevel[] = [];
     for (const [level, l] of Object.entries(spec.levels)) {

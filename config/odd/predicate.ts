@@ -26,7 +26,7 @@ const FORMS = 'expected {field, gt/gte/lt/lte/eq: number}, {field, in: [NAME, ..
  * Parses `raw` (found at `path`) into a predicate, pushing every problem onto `issues`. `named` holds the
  * taxonomy's `predicates:` for `use:`; those may not use one another (named is undefined while they parse).
  */
-export function parsePredicate(raw: unknown, path: (string | number)[], issues: PredicateIssue[], named?: ReadonlyMap<string, Predicate>): Predicate | undefined {
+export function parsePredicate(raw: unknown, path: (string | number)[], issues: PredicateIssue[], named?: ReadonlyMap<string, Predicate | undefined>): Predicate | undefined {
   const fail = (message: string, at: (string | number)[] = path): undefined => {
     issues.push({ path: at, message });
     return undefined;
@@ -51,9 +51,9 @@ export function parsePredicate(raw: unknown, path: (string | number)[], issues: 
   if ('use' in obj) {
     if (keys.length !== 1) return fail(`"use" stands alone in its object, got also ${keys.filter((k) => k !== 'use').join(', ')}`);
     if (!named) return fail('a named predicate may not use another one', [...path, 'use']);
-    const found = typeof obj.use === 'string' ? named.get(obj.use) : undefined;
-    if (!found) return fail(`unknown predicate ${JSON.stringify(obj.use)}: expected one of ${[...named.keys()].join(', ') || '(none defined under predicates:)'}`, [...path, 'use']);
-    return found;
+    // a named predicate that failed to parse is there with no value: its own error says why
+    if (typeof obj.use === 'string' && named.has(obj.use)) return named.get(obj.use);
+    return fail(`unknown predicate ${JSON.stringify(obj.use)}: expected one of ${[...named.keys()].join(', ') || '(none defined under predicates:)'}`, [...path, 'use']);
   }
   if (!('field' in obj)) return fail(FORMS);
   if (typeof obj.field !== 'string') return fail(`expected a field name such as weather.visibility_m`, [...path, 'field']);

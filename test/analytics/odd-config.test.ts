@@ -136,6 +136,11 @@ describe('taxonomy load errors', () => {
     for (const [when, message] of cases) expect(problems(oneDim(`      a: { when: ${when} }\n`))[0], when).toMatch(message);
   });
 
+  it('reports a broken named predicate once, not again at each use', () => {
+    const p = problems(`id: t\npredicates:\n  dark: { field: lighting.luks, lt: 1 }\ndimensions:\n  d:\n    levels:\n      a: { when: { use: dark } }\n      b: { when: { not: { use: dark } } }\n`);
+    expect(p).toEqual([expect.stringMatching(/^t\.yaml:3: predicates\.dark\.field: unknown Conditions field "lighting\.luks": did you mean "lighting\.lux"\?/)]);
+  });
+
   it('reserves "unknown", and checks constraints, features and drift thresholds', () => {
     const base = '      unknown: { when: { field: lighting.lux, lt: 1 } }\n      lit: { when: { field: lighting.lux, gte: 1 } }\n';
     expect(problems(oneDim(base))[0]).toMatch(/levels\.unknown: "unknown" is reserved/);
