@@ -1,5 +1,5 @@
-// What the outbox does when the disk under it fills before its quota: learns how many record bytes the disk
-// holds, keeps bulk below that (oldest evicted first, with a Gap), and gives up the reserve to everything else.
+// What the outbox does when the disk under it fills before its quota: keeps free database pages ahead of each
+// commit by evicting the oldest bulk (with a Gap), refuses bulk past that, and gives up the reserve to the rest.
 import { DiskReserve, freeBytes } from './disk-reserve.js';
 
 /** What to try after SQLITE_FULL, in this order; undefined: nothing left, the write fails with DISK_FULL. */
@@ -15,9 +15,17 @@ export type ReserveTier = 'records' | 'bookkeeping' | 'none';
 /** Below this many times the reserve free on the file system, the WAL is kept small (see lowSpace). */
 export const LOW_SPACE_FACTOR = 16;
 
+/**
+ * Free database pages a commit of `recordBytes` needs on a full disk: its records, their chunk, segment and
+ * index rows (a critical record's seal row is larger than the record), and a few pages of b-tree splits.
+ */
+export function pagesNeeded(recordBytes: number, pageSize: number): number {
+  return Math.ceil((3 * recordBytes) / pageSize) + 16;
+}
+
 export class DiskGuard {
-  /** Record bytes stored when the disk was last seen full: bulk is held below it. */
-  private limit: number | undefined;
+  /** Set by SQLITE_FULL, cleared once the file system has room again: commits then keep free pages ahead. */
+  private full = false;
   /**
    * Space is low: the WAL must stay small. A checkpoint moves the WAL's pages into the database, which
    * grows by up to the WAL's size: on a full disk only the reserve can give that, so the WAL must not
@@ -31,24 +39,24 @@ export class DiskGuard {
    */
   constructor(readonly reserve: DiskReserve, private readonly owner: boolean, private readonly free: () => number = () => freeBytes(reserve.path)) {}
 
-  /** The record bytes bulk may fill: Infinity until the disk has been full; less the reserve while it is given up. */
-  bulkLimit(): number {
-    if (this.limit === undefined) return Infinity;
-    if (this.reserve.bytes <= 0 || this.reserve.held) return this.limit;
-    // The reserve's file is gone: keep its worth free inside the database for critical records and acks.
-    return Math.max(0, this.limit - this.reserve.bytes);
-  }
-
   get diskFull(): boolean {
-    return this.limit !== undefined;
+    return this.full;
   }
 
   /**
-   * A write failed with the disk full while `bytesTotal` record bytes were stored. First a checkpoint (the
-   * WAL then restarts and reuses its own space), then the reserve (when `mayRelease`), then nothing.
+   * Free database pages bulk must leave for critical records and acks: the reserve's worth while its file is
+   * given up (those pages are then all the room they have), nothing while the file holds it.
    */
-  onFull(attempt: number, bytesTotal: number, tier: ReserveTier): FullStep | undefined {
-    this.limit = Math.min(this.limit ?? Infinity, bytesTotal);
+  headroomPages(pageSize: number): number {
+    return this.reserve.bytes > 0 && !this.reserve.held ? Math.ceil(this.reserve.bytes / pageSize) : 0;
+  }
+
+  /**
+   * A write failed with the disk full. First a checkpoint (the WAL then restarts and reuses its own
+   * space), then as much of the reserve as `tier` may use, then nothing.
+   */
+  onFull(attempt: number, tier: ReserveTier): FullStep | undefined {
+    this.full = true;
     if (attempt === 0) return 'checkpoint';
     if (tier === 'none' || attempt > 2) return undefined;
     const keep = tier === 'records' ? Math.floor(this.reserve.bytes / 2) : 0;
@@ -74,10 +82,10 @@ export class DiskGuard {
   /**
    * Housekeeping: grows the reserve back once the file system has room for what is missing twice over
    * (first asking `shrink` to hand free database pages back to it: acknowledged records leave them), then
-   * lifts the bulk limit once there is room beyond the reserve. Returns what changed.
+   * leaves disk-full mode once there is room beyond the reserve. Returns what changed.
    */
   sweep(shrink: (bytes: number) => void = () => {}): 'regrown' | 'cleared' | undefined {
-    if (!this.owner || (this.limit === undefined && (this.reserve.bytes <= 0 || this.reserve.held))) return undefined;
+    if (!this.owner || (!this.full && (this.reserve.bytes <= 0 || this.reserve.held))) return undefined;
     let free = this.free();
     if (this.reserve.bytes > 0 && !this.reserve.held) {
       const missing = this.reserve.bytes - this.reserve.size();
@@ -88,8 +96,8 @@ export class DiskGuard {
       if (free < 2 * missing || !this.reserve.grow()) return undefined;
       return 'regrown';
     }
-    if (this.limit !== undefined && free >= Math.max(this.reserve.bytes, 1 << 20)) {
-      this.limit = undefined;
+    if (this.full && free >= Math.max(this.reserve.bytes, 1 << 20)) {
+      this.full = false;
       return 'cleared';
     }
     return undefined;

@@ -8,7 +8,7 @@ import {
 } from '../../proto/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openOutboxDatabase, type OutboxDatabase } from './database.js';
-import { DiskGuard, type ReserveTier } from './disk-guard.js';
+import { DiskGuard, pagesNeeded, type ReserveTier } from './disk-guard.js';
 import { DiskReserve } from './disk-reserve.js';
 import { diskFullError, isDiskFull, OutboxError, storageError } from './errors.js';
 import { planEviction, type EvictionRange } from './eviction.js';
@@ -132,6 +132,18 @@ const GAP_OUTBOX_DAMAGED = 3;
 const CHECKPOINT_EVERY_MS = 1000;
 
 const BOOT_FIELD = 10; // Record.boot
+
+/**
+ * On a full disk, a segment is evicted only if it frees more than its Gap record and seal row take, and only a
+ * few ranges per commit (seen on an 8 MB disk: a commit evicting hundreds of one-record bulk segments, each its
+ * own range and Gap record, needed 175 WAL pages, more than it freed, and every retry failed).
+ */
+const MIN_DISK_EVICT_BYTES = 2048;
+const MAX_DISK_GAPS_PER_COMMIT = 8;
+
+function* worthEvicting<T extends { bytes: number }>(segments: Iterable<T>): Generator<T> {
+  for (const segment of segments) if (segment.bytes >= MIN_DISK_EVICT_BYTES) yield segment;
+}
 
 /** One ack transaction frees at most this many segments and about this many record bytes. */
 const ACK_STEP_SEGMENTS = 256;
@@ -271,9 +283,16 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
    */
   private static checkFile(o: OutboxOptions): Recovery | undefined {
     resumeRecovery(o.path);
-    const damage = findDamage(o.path, [o.key.publicKey]);
-    if (!damage) return undefined;
     const reserve = new DiskReserve(`${o.path}.reserve`, 0);
+    let damage;
+    try {
+      damage = findDamage(o.path, [o.key.publicKey]);
+    } catch (err) {
+      // The check could not run, e.g. a full disk has no room for SQLite's shared memory: make room, try once more.
+      if (!reserve.release()) throw new Error(`${o.path}: cannot check the outbox before starting: ${(err as Error).message}`, { cause: err });
+      damage = findDamage(o.path, [o.key.publicKey]);
+    }
+    if (!damage) return undefined;
     const rebuild = () => recoverOutbox(o, damage, new SeqReservation(`${o.path}.seq`), (o.clock ?? systemClock).nowMs(), (db, path, bodies) => {
       new Outbox(db, { ...o, path, sealTimer: false, exclusive: false }).appendNow(bodies);
       rmSync(`${path}.seq`, { force: true }); // the real outbox.db.seq is raised by recoverOutbox
@@ -613,7 +632,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
         return write();
       } catch (err) {
         if (!isDiskFull(err)) throw err;
-        const step = this.guard.onFull(attempt, this.readState().bytes_total, tier);
+        const step = this.guard.onFull(attempt, tier);
         if (!step) throw err;
         if (step === 'release') this.emit('reserve', 'released');
         this.checkpoint();
@@ -702,13 +721,15 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
         bytes = this.encodeAll(batch, accepted, encoded, s);
       }
     }
-    // The disk filled before the quota: bulk is held below what the disk took (the oldest evicted, with a
-    // Gap record); every other record goes on, into the reserve if need be.
-    const diskLimit = this.guard.bulkLimit();
+    // The disk filled before the quota: free pages are kept ahead of each commit by evicting the oldest bulk (with
+    // a Gap record), so nothing needs the database to grow; past that, bulk is refused and the rest goes on, into
+    // the reserve. (Record bytes are no measure here: a critical record's seal row is larger than the record.)
     const withinQuota = accepted;
-    if (s.bytes_total + bytes > diskLimit && batch.some((w, i) => accepted[i] && w.priority === Priority.BULK)) {
-      evicted.push(...this.evict(s, s.bytes_total + bytes - Math.floor(diskLimit * EVICT_TO), Priority.NORMAL, 'disk'));
-      if (s.bytes_total + bytes > diskLimit) {
+    if (this.guard.diskFull && batch.length) {
+      const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+      const short = () => pagesNeeded(bytes, pageSize) + this.guard.headroomPages(pageSize) - (this.db.pragma('freelist_count', { simple: true }) as number);
+      if (short() > 0) evicted.push(...this.evict(s, short() * pageSize, Priority.NORMAL, 'disk'));
+      if (short() > 0 && batch.some((w, i) => accepted[i] && w.priority === Priority.BULK)) {
         accepted = batch.map((w, i) => withinQuota[i] && w.priority !== Priority.BULK);
         encoded = new Array(batch.length);
         bytes = this.encodeAll(batch, accepted, encoded, s);
@@ -798,7 +819,10 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
 
   /** Deletes the oldest sealed segments below priority `below` to free `need` bytes; keeps the hashes a Gap needs. */
   private evict(s: State, need: number, below: Priority = Priority.CRITICAL, cause: Evicted['cause'] = 'quota'): Evicted[] {
-    const { ranges } = planEviction(this.stmt.evictable.iterate(below) as Iterable<{ firstSeq: number; lastSeq: number; bytes: number }>, need);
+    const candidates = this.stmt.evictable.iterate(below) as Iterable<{ firstSeq: number; lastSeq: number; bytes: number }>;
+    let { ranges } = planEviction(cause === 'disk' ? worthEvicting(candidates) : candidates, need);
+    // Each range costs a sealed Gap record: a few per commit keep the transaction within what a full disk gives.
+    if (cause === 'disk') ranges = ranges.slice(0, MAX_DISK_GAPS_PER_COMMIT);
     return ranges.map((range) => {
       const firstRecord = recordsOfFragment(this.stmt.firstChunk.get(range.firstSeq) as Uint8Array)[0];
       const firstPrevHash = decodeRecord(firstRecord).prevHash;

@@ -15,13 +15,17 @@ export interface Damage {
   lossAfterHead: boolean;
 }
 
-/** Checks the outbox file at `path` without changing it; undefined when it is sound (or does not exist). */
+/**
+ * Checks the outbox file at `path` without changing it; undefined when it is sound (or does not exist).
+ * Throws when the check itself cannot run (a full disk, permissions): that says nothing about the file.
+ */
 export function findDamage(path: string, trustedKeys: Uint8Array[]): Damage | undefined {
   if (!existsSync(path)) return undefined;
   let db: OutboxDatabase;
   try {
     db = openOutboxDatabase(path, { readonly: true });
   } catch (err) {
+    if (!isCorruption(err)) throw err;
     return { reasons: [(err as Error).message], lossAfterHead: true };
   }
   try {
@@ -34,10 +38,20 @@ export function findDamage(path: string, trustedKeys: Uint8Array[]): Damage | un
     if (report.problems.length > 3) reasons.push(`and ${report.problems.length - 3} more chain problems`);
     return { reasons, lossAfterHead: report.anomalies.some((a) => a.lossAfterHead) };
   } catch (err) {
+    if (!isCorruption(err)) throw err;
     return { reasons: [`${path}: cannot be read: ${(err as Error).message}`], lossAfterHead: true };
   } finally {
     db.close();
   }
+}
+
+/** SQLite saying the file itself is bad (not that the disk is full or a permission is missing). */
+function isCorruption(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && (e.code.startsWith('SQLITE_CORRUPT') || e.code === 'SQLITE_NOTADB')) return true;
+    if (/malformed|not a database|not an initialised fieldproof outbox/i.test(String(e.message))) return true;
+  }
+  return false;
 }
 
 export interface SalvageSource {
