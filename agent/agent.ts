@@ -1,5 +1,6 @@
 // The agent process: outbox, Boot record, uplink to the hub and metrics, wired from the config.
 // Capture never waits for the network: a record is committed locally and shipped when a link exists.
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { mqttClientOptions, type AgentConfig } from '../config/index.js';
 import { KeyRing, type Body, type DeviceKey } from '../proto/index.js';
@@ -73,7 +74,8 @@ export class Agent {
     const uplink = config.uplink.enabled
       ? new Uplink({
         url: config.mqtt.url,
-        client: mqttClientOptions(config.mqtt, `fieldproof-agent-${config.device_id}`),
+        // A suffix per start: a cloned vehicle (same device id) must not take over the other's broker session.
+        client: mqttClientOptions(config.mqtt, `fieldproof-agent-${config.device_id}-${randomBytes(4).toString('hex')}`),
         deviceId: config.device_id,
         outbox,
         clock,

@@ -25,7 +25,7 @@ export class VerifiedRecord {
 }
 
 /** Bodies that chain verification itself must read: gaps, boots (acked_through) and key rotations. */
-const READ_BODY = new Set(['gap', 'boot', 'keyRotation']);
+const READ_BODY = new Set(['gap', 'boot', 'keyRotation', 'fork']);
 
 export interface VerifiedSegment {
   deviceId: string;
@@ -141,7 +141,7 @@ export interface Hole {
   prevHashAfter?: Uint8Array; // prev_hash of seq last+1, when held
 }
 
-export const GapReason = { QUOTA_EVICTION: 1, ACKNOWLEDGED_ELSEWHERE: 2, OUTBOX_DAMAGED: 3 } as const;
+export const GapReason = { QUOTA_EVICTION: 1, ACKNOWLEDGED_ELSEWHERE: 2, OUTBOX_DAMAGED: 3, FORK_ABANDONED: 4 } as const;
 
 export interface GapClaim {
   firstSeq: number;
@@ -152,6 +152,11 @@ export interface GapClaim {
   reason: number;
   /** The seq of the record that makes the claim. */
   recordSeq: number;
+  /**
+   * A Fork record abandons these seqs: the device never held the hub's records around them, so it names
+   * no hashes (empty). A verifier takes the range as explained without splicing hashes across it.
+   */
+  unspliced?: boolean;
 }
 
 /**
@@ -173,6 +178,13 @@ export function gapClaims(segment: VerifiedSegment): GapClaim[] {
         reason: record.gap.reason || GapReason.QUOTA_EVICTION,
         recordSeq: seq,
       });
+    } else if (record.fork) {
+      for (const r of record.fork.abandoned ?? []) {
+        const first = toNumber(r.first);
+        const last = toNumber(r.last);
+        if (first < 1 || last < first || last > toNumber(record.fork.hubSeq)) continue;
+        claims.push({ firstSeq: first, lastSeq: last, firstPrevHash: new Uint8Array(0), lastHash: new Uint8Array(0), reason: GapReason.FORK_ABANDONED, recordSeq: seq, unspliced: true });
+      }
     } else if (record.boot && toNumber(record.boot.ackedThrough) > 0) {
       claims.push({
         firstSeq: 1,
@@ -196,14 +208,18 @@ export function gapsExplain(claims: GapClaim[], hole: Hole): boolean {
   let cursor = hole.first;
   let expectedPrev = hole.hashBefore;
   let lastHash: Uint8Array | undefined;
+  let unspliced = false;
   while (cursor <= hole.last) {
-    const claim = claims.find((c) => c.firstSeq === cursor && c.lastSeq <= hole.last && (!expectedPrev || hashEquals(c.firstPrevHash, expectedPrev)));
+    // An abandoned range may reach over seqs a writer filled later: it explains the part of the hole it covers.
+    const claim = claims.find((c) => c.firstSeq === cursor && c.lastSeq <= hole.last && (!expectedPrev || hashEquals(c.firstPrevHash, expectedPrev)))
+      ?? claims.find((c) => c.unspliced && c.firstSeq <= cursor && c.lastSeq >= cursor);
     if (!claim) return false;
-    cursor = claim.lastSeq + 1;
-    expectedPrev = claim.lastHash;
+    cursor = Math.min(claim.lastSeq, hole.last) + 1;
+    unspliced = claim.unspliced ?? false;
+    expectedPrev = unspliced ? undefined : claim.lastHash;
     lastHash = claim.lastHash;
   }
-  return !hole.prevHashAfter || hashEquals(lastHash, hole.prevHashAfter);
+  return unspliced || !hole.prevHashAfter || hashEquals(lastHash, hole.prevHashAfter);
 }
 
 /** Public keys introduced by KeyRotation records in a verified segment (authenticated by its seal). */

@@ -12,6 +12,8 @@ export interface ForkClaim {
   /** The hub's checkpoint: it holds every seq through this one. */
   contiguousSeq: number;
   contiguousHash: Uint8Array;
+  /** Seqs between the checkpoint and hubSeq the hub lacks: this outbox will never deliver them there. */
+  abandoned: { first: number; last: number }[];
   hubKeyId: string;
   /** The encoded Checkpoint that proves it. */
   statement: Uint8Array;
@@ -88,6 +90,7 @@ export function forkBody(claim: ForkClaim, local: { seq: number; hash: Uint8Arra
       renumberedLast: renumbered.last,
       newFirstSeq: renumbered.last >= renumbered.first && renumbered.first > 0 ? newFirstSeq : 0,
       hubStatement: claim.statement,
+      abandoned: claim.abandoned,
       detail: claim.reason === 'HUB_AHEAD'
         ? `the hub holds this device through seq ${claim.hubSeq}, beyond this outbox's head ${local.seq} (restored backup, rolled-back disk or cloned outbox)`
         : `the hub holds a different record at seq ${claim.hubSeq} than this outbox (restored backup, rolled-back disk or cloned outbox)`,

@@ -35,6 +35,8 @@ export interface Divergence {
   /** The checkpoint: the hub holds every seq through this one (at or below hubSeq). */
   contiguousSeq: number;
   contiguousHash: Uint8Array;
+  /** The holes between the checkpoint and hubSeq, by the signed ranges: seqs a fork leaves behind. */
+  abandoned: { first: number; last: number }[];
   /** The encoded Checkpoint that proves it. */
   statement: Uint8Array;
 }
@@ -74,7 +76,8 @@ export function checkAck(payload: Uint8Array, hubKeys: KeyRing, local: LocalChai
   // The furthest seq the hub has signed for: where a fork must continue, so it collides with nothing held.
   const furthest = beyond.reduce((f, r) => (r.last > f.seq ? { seq: r.last, hash: r.lastHash } : f), { seq: checkpoint.seq, hash: checkpoint.hash });
   const diverged = (reason: Divergence['reason']): Divergence => ({
-    reason, hubSeq: furthest.seq, hubHash: furthest.hash, contiguousSeq: checkpoint.seq, contiguousHash: checkpoint.hash, hubKeyId: checkpoint.hubKeyId, statement: encoded,
+    reason, hubSeq: furthest.seq, hubHash: furthest.hash, contiguousSeq: checkpoint.seq, contiguousHash: checkpoint.hash,
+    abandoned: holesBelow(checkpoint.seq, beyond), hubKeyId: checkpoint.hubKeyId, statement: encoded,
   });
   if (checkpoint.seq > local.headSeq) {
     return reject('beyond_head', `hub checkpoint at seq ${checkpoint.seq} is beyond this outbox's head ${local.headSeq}`, diverged('HUB_AHEAD'));
@@ -96,6 +99,18 @@ export function checkAck(payload: Uint8Array, hubKeys: KeyRing, local: LocalChai
   }
   const resend = ack.resend.map((r) => ({ first: toNumber(r.first), last: toNumber(r.last) }));
   return { ok: true, checkpoint, encoded, storedBeyond, resend, divergence };
+}
+
+/** The seqs the hub lacks between its checkpoint and the signed ranges it holds beyond it. */
+function holesBelow(contiguous: number, beyond: readonly HeldRange[]): { first: number; last: number }[] {
+  const holes: { first: number; last: number }[] = [];
+  let next = contiguous + 1;
+  for (const r of [...beyond].sort((a, b) => a.first - b.first)) {
+    if (r.last < next) continue;
+    if (r.first > next) holes.push({ first: next, last: r.first - 1 });
+    next = r.last + 1;
+  }
+  return holes;
 }
 
 function reject(reason: AckRejectReason, detail: string, divergence?: Divergence): AckVerdict {

@@ -1,10 +1,12 @@
 // Ingest of one `fp/v1/<device>/seg` message: size, decode, topic/device match, registry keys,
 // seal and every hash (prepareSegment); chain fit and storage in the store's transaction. Throws Rejection on any failure.
 import {
-  decodeSegment, gapClaims, KeyRing, rotatedKeys, toBigInt, toNumber, verifySegment, DecodeError, keyIdOf,
+  decodeSegment, gapClaims, GapReason, KeyRing, rotatedKeys, toBigInt, toNumber, verifySegment, DecodeError, keyIdOf,
   type SealMessage, type VerifiedSegment,
 } from '../../proto/index.js';
-import type { CommitResult, DeviceState, HubStore, SegmentToStore } from '../store/index.js';
+import type { CommitResult, DeviceState, ForkToStore, HubStore, SegmentToStore } from '../store/index.js';
+
+const EMPTY = new Uint8Array(0);
 import { decideSegment } from './decide.js';
 import { Rejection, type RejectionCode } from './rejection.js';
 
@@ -77,6 +79,11 @@ export async function prepareSegment(store: HubStore, limits: SegmentLimits, dev
 
 function toStore(v: VerifiedSegment, raw: Uint8Array, receivedMs: number): SegmentToStore {
   const first = v.records[0];
+  const forks = forksOf(v);
+  // Seqs a signed Fork record abandons are filed like Gap claims; the store splices them by its own neighbours.
+  const abandoned = forks.flatMap((f) => f.abandoned.map((r) => ({
+    firstSeq: r.first, lastSeq: r.last, reason: GapReason.FORK_ABANDONED, firstPrevHash: EMPTY, lastHash: EMPTY, recordSeq: f.recordSeq,
+  })));
   return {
     deviceId: v.deviceId,
     firstSeq: v.firstSeq,
@@ -87,14 +94,20 @@ function toStore(v: VerifiedSegment, raw: Uint8Array, receivedMs: number): Segme
     raw,
     receivedMs,
     records: v.records.map((r) => ({ seq: r.seq, kind: r.envelope.kind ?? 'none', timeMs: Number(r.envelope.timeUnixNs / 1_000_000n) })),
-    gaps: gapClaims(v),
+    gaps: [...gapClaims(v), ...abandoned],
     rotatedKeys: rotatedKeys(v).map((publicKey) => ({ keyId: keyIdOf(publicKey), publicKey })),
-    forks: v.records.filter((r) => r.envelope.kind === 'fork').map((r) => {
+    forks,
+  };
+}
+
+/** Fork records in a verified segment: the device continued after the hub's head (an integrity event). */
+function forksOf(v: VerifiedSegment): ForkToStore[] {
+  return v.records.filter((r) => r.envelope.kind === 'fork').map((r) => {
       const f = r.record.fork!;
       return {
         recordSeq: r.seq, reason: f.reason === 2 ? 'HASH_MISMATCH' : 'HUB_AHEAD', localHeadSeq: toNumber(f.localHeadSeq), hubSeq: toNumber(f.hubSeq),
         renumberedFirst: toNumber(f.renumberedFirst), renumberedLast: toNumber(f.renumberedLast), newFirstSeq: toNumber(f.newFirstSeq),
+        abandoned: (f.abandoned ?? []).map((r) => ({ first: toNumber(r.first), last: toNumber(r.last) })).filter((r) => r.first > 0 && r.last >= r.first && r.last < toNumber(f.hubSeq) + 1),
       } as const;
-    }),
-  };
+    });
 }

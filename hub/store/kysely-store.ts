@@ -1,10 +1,10 @@
 // The hub store over Kysely: one implementation, the same SQL on SQLite and PostgreSQL.
 // Each segment commits in one transaction with its chain bookkeeping, so a crash never half-stores one.
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { GENESIS_HASH, hashEquals } from '../../proto/index.js';
+import { GapReason, GENESIS_HASH, hashEquals } from '../../proto/index.js';
 import { migrate } from './migrations.js';
 import type {
-  CommitResult, CommitVerdict, DeviceKeyRow, DeviceRow, DeviceState, HeldRange, HubStore, IntegrityEvent, Neighbors,
+  CommitResult, CommitVerdict, DeviceKeyRow, DeviceRow, DeviceState, GapToStore, HeldRange, HubStore, IntegrityEvent, Neighbors,
   RejectionRow, SegmentToStore, SeqRange,
 } from './store.js';
 import type { HubTables } from './tables.js';
@@ -98,8 +98,9 @@ export class KyselyHubStore implements HubStore {
       raw: segment.raw, received_ms: segment.receivedMs,
     }).execute();
     await insertRecordRows(trx, this.dialect, segment);
-    if (segment.gaps.length) {
-      await trx.insertInto('gaps').values(segment.gaps.map((g) => ({
+    const gaps = await spliceAbandoned(trx, segment, row);
+    if (gaps.length) {
+      await trx.insertInto('gaps').values(gaps.map((g) => ({
         device_id: id, first_seq: g.firstSeq, last_seq: g.lastSeq, reason: g.reason, first_prev_hash: g.firstPrevHash,
         last_hash: g.lastHash, record_seq: g.recordSeq,
       }))).onConflict((oc) => oc.columns(['device_id', 'first_seq']).doUpdateSet((eb) => ({
@@ -234,6 +235,27 @@ async function neighbors(db: Db, s: SegmentToStore): Promise<Neighbors> {
  * A Gap that starts exactly at the next seq must splice by hash; one that starts earlier (the hub
  * already held the first part of an evicted range) is trusted as its own sealed record says.
  */
+/**
+ * Seqs a Fork record abandons come without hashes (the device never held the records around them): they
+ * are filed with the hashes of the hub's own neighbours, so the contiguous point can move past them. One
+ * whose neighbours are not stored (yet) is left out: the hole stays open, as before.
+ */
+async function spliceAbandoned(trx: Transaction<HubTables>, segment: SegmentToStore, row: HubTables['device_state']): Promise<GapToStore[]> {
+  const out: GapToStore[] = [];
+  for (const g of segment.gaps) {
+    if (g.reason !== GapReason.FORK_ABANDONED || g.lastHash.length > 0) {
+      out.push(g);
+      continue;
+    }
+    const before = g.firstSeq - 1 === Number(row.contiguous_seq) ? row.contiguous_hash
+      : (await trx.selectFrom('segments').select('last_hash').where('device_id', '=', segment.deviceId).where('last_seq', '=', g.firstSeq - 1).executeTakeFirst())?.last_hash;
+    const after = g.lastSeq + 1 === segment.firstSeq ? segment.firstPrevHash
+      : (await trx.selectFrom('segments').select('first_prev_hash').where('device_id', '=', segment.deviceId).where('first_seq', '=', g.lastSeq + 1).executeTakeFirst())?.first_prev_hash;
+    if (before && after) out.push({ ...g, firstPrevHash: before, lastHash: after });
+  }
+  return out;
+}
+
 async function advance(db: Db, deviceId: string, seq: number, hash: Uint8Array): Promise<{ seq: number; hash: Uint8Array }> {
   for (;;) {
     const seg = await db.selectFrom('segments').select(['last_seq', 'last_hash', 'first_prev_hash'])

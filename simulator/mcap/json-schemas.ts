@@ -29,7 +29,7 @@ export const ENUMS = {
   trigger: ['TRIGGER_UNSPECIFIED', 'PERIODIC', 'ON_DEMAND', 'EXTERNAL'],
   comparator: ['COMPARATOR_UNSPECIFIED', 'LT', 'LE', 'GT', 'GE', 'EQ', 'NE'],
   severity: ['SEVERITY_UNSPECIFIED', 'INFO', 'WARNING', 'ALERT'],
-  gapReason: ['REASON_UNSPECIFIED', 'QUOTA_EVICTION', 'ACKNOWLEDGED_ELSEWHERE', 'OUTBOX_DAMAGED'],
+  gapReason: ['REASON_UNSPECIFIED', 'QUOTA_EVICTION', 'ACKNOWLEDGED_ELSEWHERE', 'OUTBOX_DAMAGED', 'FORK_ABANDONED'],
   forkReason: ['REASON_UNSPECIFIED', 'HUB_AHEAD', 'HASH_MISMATCH'],
 } as const;
 
@@ -83,6 +83,7 @@ const BODIES: Record<BodyKind, JsonSchema> = {
     hubSeq: u64('seq of the hub checkpoint'), hubHash: bytes('the hub hash at hubSeq: this record\'s prev_hash'), hubKeyId: str,
     renumberedFirst: u64('first local seq re-issued'), renumberedLast: u64('last local seq re-issued'), newFirstSeq: u64('seq of the first re-issued record'),
     hubStatement: bytes('the hub\'s signed Checkpoint'), detail: str,
+    abandoned: array(object({ first: u64('first seq'), last: u64('last seq') })),
   }, 'the chain continued after the hub\'s head when the outbox had diverged from it'),
 };
 
