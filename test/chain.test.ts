@@ -306,4 +306,22 @@ describe('holes and Gap records', () => {
     expect(gapsExplain([claim(3, 6), claim(8, 10)], hole)).toBe(false);
     expect(gapsExplain([], hole)).toBe(false);
   });
+
+  it('gapsExplain takes a range a Fork record abandoned without hashes, over the part of the hole it covers', () => {
+    const chain = new ChainBuilder(DEVICE).appendMany(12);
+    const abandoned = (first: number, last: number): GapClaim => ({
+      firstSeq: first, lastSeq: last, firstPrevHash: new Uint8Array(0), lastHash: new Uint8Array(0), reason: 4, recordSeq: 13, unspliced: true,
+    });
+    const spliced = (first: number, last: number): GapClaim => ({
+      firstSeq: first, lastSeq: last, firstPrevHash: chain.records[first - 1].prevHash, lastHash: chain.hashOf(last), reason: 1, recordSeq: 13,
+    });
+    const hole = { first: 3, last: 10, hashBefore: chain.hashOf(2), prevHashAfter: chain.records[10].prevHash };
+    expect(gapsExplain([abandoned(3, 10)], hole)).toBe(true);
+    expect(gapsExplain([abandoned(1, 12)], hole)).toBe(true); // reaches over seqs stored later
+    expect(gapsExplain([spliced(3, 6), abandoned(7, 10)], hole)).toBe(true);
+    expect(gapsExplain([abandoned(3, 6)], hole)).toBe(false);
+    expect(gapsExplain([abandoned(4, 10)], hole)).toBe(false);
+    // After an abandoned range no hash is known there, so the next claim's first_prev_hash is taken as it is.
+    expect(gapsExplain([abandoned(3, 5), { ...spliced(6, 10), firstPrevHash: chain.hashOf(1) }], hole)).toBe(true);
+  });
 });
