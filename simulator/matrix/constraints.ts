@@ -15,46 +15,87 @@ export function partialRow(n: number, params: readonly number[], values: readonl
   return row;
 }
 
+/** Parameters tied together by constraints (directly or through others), with the constraints among them. */
+export interface ConstraintComponent {
+  params: number[];
+  forbidden: Forbidden[];
+}
+
+/**
+ * Splits the constrained parameters into independent groups: a row can be completed when each group can
+ * be completed on its own, so every search (and the count of allowed rows) is over one group at a time.
+ */
+export function constraintComponents(n: number, forbidden: readonly Forbidden[]): ConstraintComponent[] {
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (p: number): number => (parent[p] === p ? p : (parent[p] = find(parent[p])));
+  for (const f of forbidden) for (const c of f) parent[find(c.param)] = find(f[0].param);
+  const byRoot = new Map<number, ConstraintComponent>();
+  for (const f of forbidden) {
+    const root = find(f[0].param);
+    const comp = byRoot.get(root) ?? { params: [], forbidden: [] };
+    comp.forbidden.push(f);
+    for (const c of f) if (!comp.params.includes(c.param)) comp.params.push(c.param);
+    byRoot.set(root, comp);
+  }
+  return [...byRoot.values()].map((c) => ({ params: c.params.sort((a, b) => a - b), forbidden: c.forbidden }));
+}
+
 export class ConstraintSolver {
-  private readonly memo = new Map<string, boolean>();
-  /** Parameters that some constraint mentions: only they need a search. */
-  private readonly constrained: number[];
+  private readonly components: ConstraintComponent[];
+  private readonly memo: Map<string, boolean>[];
 
   constructor(readonly levels: readonly number[], readonly forbidden: readonly Forbidden[]) {
-    this.constrained = [...new Set(forbidden.flatMap((f) => f.map((c) => c.param)))].sort((a, b) => a - b);
+    this.components = constraintComponents(levels.length, forbidden);
+    this.memo = this.components.map(() => new Map());
+  }
+
+  /** Parameters that some constraint mentions (only they can ever make a row disallowed). */
+  get constrained(): number[] {
+    return this.components.flatMap((c) => c.params).sort((a, b) => a - b);
   }
 
   /** True when the row breaks a constraint with the levels chosen so far. */
   violates(row: PartialRow): boolean {
-    return this.forbidden.some((f) => f.every((c) => row[c.param] !== FREE && c.levels.includes(row[c.param])));
+    return this.forbidden.some((f) => breaks(f, row));
   }
 
   /** True when the chosen levels can be completed into a full row that no constraint forbids. */
   allowed(row: PartialRow): boolean {
-    if (this.forbidden.length === 0) return true;
-    if (this.violates(row)) return false;
-    const key = this.constrained.map((p) => row[p]).join(',');
-    const known = this.memo.get(key);
+    for (let i = 0; i < this.components.length; i++) if (!this.completable(i, row)) return false;
+    return true;
+  }
+
+  private completable(i: number, row: PartialRow): boolean {
+    const { params, forbidden } = this.components[i];
+    if (forbidden.some((f) => breaks(f, row))) return false;
+    const free = params.filter((p) => row[p] === FREE);
+    if (free.length === 0) return true;
+    const key = params.map((p) => row[p]).join(',');
+    const known = this.memo[i].get(key);
     if (known !== undefined) return known;
     const work = [...row];
-    const free = this.constrained.filter((p) => work[p] === FREE);
-    const search = (i: number): boolean => {
-      if (i === free.length) return true;
-      const p = free[i];
+    const search = (j: number): boolean => {
+      if (j === free.length) return true;
+      const p = free[j];
       for (let v = 0; v < this.levels[p]; v++) {
         work[p] = v;
-        if (!this.violates(work) && search(i + 1)) {
-          work[p] = FREE;
-          return true;
-        }
+        if (!forbidden.some((f) => breaks(f, work)) && search(j + 1)) return true;
       }
       work[p] = FREE;
       return false;
     };
     const result = search(0);
-    this.memo.set(key, result);
+    this.memo[i].set(key, result);
     return result;
   }
+}
+
+function breaks(f: Forbidden, row: PartialRow): boolean {
+  for (const c of f) {
+    const v = row[c.param];
+    if (v === FREE || !c.levels.includes(v)) return false;
+  }
+  return true;
 }
 
 /** Every way to choose k of n parameters, in lexicographic order. */

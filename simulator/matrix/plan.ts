@@ -4,7 +4,7 @@ import type { MatrixConfig } from '../../config/matrix-config.js';
 import type { ConditionsFragment, Keyframe, Scenario } from '../../config/scenario-config.js';
 import { deriveSeed } from '../prng.js';
 import type { Forbidden } from './constraints.js';
-import { fullProduct, lowerBound } from './coverage-check.js';
+import { fullProduct, fullProductSize, lowerBound } from './coverage-check.js';
 import { coveringArray } from './covering-array.js';
 
 export interface MatrixRow {
@@ -41,12 +41,20 @@ export function forbiddenOf(m: MatrixConfig): Forbidden[] {
   }));
 }
 
+/** The most rows a full-product plan may have: each row is a simulated run. */
+export const MAX_FULL_ROWS = 100_000;
+
 export function planMatrix(m: MatrixConfig, o: PlanOptions = {}): MatrixPlan {
   const levels = m.dimensions.map((d) => d.levels.length);
   const forbidden = forbiddenOf(m);
-  const product = fullProduct(levels, forbidden);
+  // Counted, never listed: the product of 30 three-level dimensions has 2e14 rows.
+  const fullSize = fullProductSize(levels, forbidden);
+  if (o.full && fullSize > MAX_FULL_ROWS) {
+    throw new Error(`matrix ${m.id}: the full product has ${fullSize.toLocaleString('en-US')} rows (more than ${MAX_FULL_ROWS.toLocaleString('en-US')}): run a pairwise or 3-way covering array instead`);
+  }
   const strength = o.full ? 0 : o.strength ?? m.strength;
-  const array = o.full ? product : coveringArray(levels, forbidden, { strength, seed: m.seed });
+  const bound = o.full ? fullSize : lowerBound(levels, forbidden, strength);
+  const array = o.full ? fullProduct(levels, forbidden) : coveringArray(levels, forbidden, { strength, seed: m.seed, floor: bound });
   const width = Math.max(2, String(array.length).length);
   const rows = array.map((values, i) => {
     const id = `r${String(i + 1).padStart(width, '0')}`;
@@ -59,8 +67,8 @@ export function planMatrix(m: MatrixConfig, o: PlanOptions = {}): MatrixPlan {
     strength,
     dimensions: m.dimensions.map((d) => ({ name: d.name, levels: d.levels.map((l) => l.name) })),
     rows,
-    lowerBound: o.full ? product.length : lowerBound(levels, forbidden, strength),
-    fullSize: product.length,
+    lowerBound: bound,
+    fullSize,
   };
 }
 
