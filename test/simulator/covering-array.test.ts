@@ -1,5 +1,5 @@
-// The covering-array generator, checked by brute force: every allowed t-way combination of levels is in
-// some row, no row breaks a constraint, and the size meets the lower bound where the optimum is known.
+// The covering-array generator on small matrices: every allowed t-way combination of levels is in some
+// row, no row breaks a constraint, and the size meets the lower bound where the optimum is known.
 import { describe, expect, it } from 'vitest';
 import { checkCoverage, combinations, coveringArray, fullProduct, lowerBound, type Forbidden } from '../../simulator/matrix/index.js';
 import { seededRandom, type Random } from '../../simulator/prng.js';
@@ -20,7 +20,7 @@ function randomMatrix(random: Random): { levels: number[]; forbidden: Forbidden[
   return { levels, forbidden };
 }
 
-describe('covering arrays (IPOG with constraints)', () => {
+describe('covering arrays (IPOG-F with constraints, post-optimised)', () => {
   for (const t of [2, 3]) {
     it(`covers every allowed ${t}-way combination of random small matrices and respects their constraints`, () => {
       const random = seededRandom(1000 + t);
