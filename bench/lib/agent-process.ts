@@ -17,12 +17,14 @@ export interface AgentProcess {
 }
 
 /**
- * Writes `dir/<name>.yaml`: the example config's text with this run's device id, key, outbox, socket and log
- * level, an absent serial port (retried, as when a receiver is unplugged) and a broker port nothing listens on.
+ * Writes `dir/<name>.yaml`: the example config's text with this run's device id, key, pinned hub key, outbox, socket
+ * and log level, an absent serial port (retried, as when a receiver is unplugged) and a broker port nothing listens on.
  */
 export async function offlineExampleConfig(dir: string, name: string): Promise<{ file: string; socket: string }> {
   const example = join(ROOT, 'config', 'agent.example.yaml');
   const { keyFile } = await writeKeyFiles(join(dir, `${name}-keys`), await generateDeviceKey());
+  // The hub's public key the uplink pins; no hub runs (the broker is unreachable), but the agent refuses to start without one.
+  const { pubFile: hubPubFile } = await writeKeyFiles(join(dir, `${name}-hub-keys`), await generateDeviceKey(), false, 'hub');
   const socket = join(dir, `${name}.sock`);
   const port = await freePort();
   let text = readFileSync(example, 'utf8');
@@ -35,6 +37,7 @@ export async function offlineExampleConfig(dir: string, name: string): Promise<{
   set(/^(key_file:\s*)\S+/, keyFile);
   set(/^(\s+path:\s*)\S+outbox\.db/, join(dir, `${name}.outbox.db`));
   set(/^(\s+url:\s*)mqtt:\S+/, `mqtt://127.0.0.1:${port}`);
+  set(/^(\s+hub_pubkey_file:\s*)\S+/, hubPubFile);
   set(/^(\s+path:\s*)\/dev\/\S+/, join(dir, `${name}-no-such-tty`));
   set(/^(\s+socket:\s*)\S+/, socket);
   set(/^(\s+level:\s*)info/, 'warn');

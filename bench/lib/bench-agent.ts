@@ -15,6 +15,10 @@ export interface BenchAgentOptions {
   maxInFlight?: number;
   seal?: { max_records?: number; max_age_ms?: number };
   sources?: Record<string, unknown>;
+  /** The hub keys the uplink pins (required with `mqtt`): only acks they sign free outbox space. */
+  hubPublicKeys?: Uint8Array[];
+  /** uplink.durable_before_send (default true: one WAL fdatasync before each publish); false only to measure its cost. */
+  durableBeforeSend?: boolean;
 }
 
 export async function startBenchAgent(o: BenchAgentOptions): Promise<Agent> {
@@ -25,9 +29,11 @@ export async function startBenchAgent(o: BenchAgentOptions): Promise<Agent> {
     outbox: { path: join(o.dir, `${o.deviceId}.outbox.db`) },
     seal: o.seal ?? {},
     mqtt: o.mqtt ? { url: o.mqtt.url, protocol_version: o.mqtt.protocol } : {},
-    uplink: o.mqtt ? { max_in_flight: o.maxInFlight ?? 16, backoff_initial_ms: 50 } : { enabled: false },
+    uplink: o.mqtt
+      ? { max_in_flight: o.maxInFlight ?? 16, backoff_initial_ms: 50, ...(o.durableBeforeSend === undefined ? {} : { durable_before_send: o.durableBeforeSend }) }
+      : { enabled: false },
     sources: o.sources ?? {},
     log: { level: 'silent' },
   });
-  return Agent.start(config, { key, logger: createLogger('silent') });
+  return Agent.start(config, { key, logger: createLogger('silent'), hubPublicKeys: o.hubPublicKeys });
 }

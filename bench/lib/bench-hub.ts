@@ -1,5 +1,5 @@
-// A hub for the delivery benchmarks: fresh device keys registered in a new store, the hub in its own process,
-// agents in this process shipping to it around a measurement, and the wait until the hub has acked everything.
+// A hub for the delivery benchmarks: fresh device keys registered in a new store, the hub in its own process with
+// a fresh ack-signing key, agents in this process pinning it and shipping around a measurement, and the wait for acks.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Agent } from '../../agent/index.js';
@@ -24,15 +24,15 @@ export async function startBenchHub(dir: string, name: string, count: number, br
   const devices = await Promise.all(Array.from({ length: count }, async (_, i) => ({ deviceId: `uav-bench-${name}-${tag}-${i}`, key: await generateDeviceKey() })));
   const storePath = join(dir, `hub-${name}-${tag}.db`);
   await registerDevices(storePath, devices);
-  const hub = await startHubProcess(dir, `bench-hub-${name}-${tag}`, storePath, broker);
+  const hub = await startHubProcess(dir, `bench-hub-${name}-${tag}`, storePath, broker, await generateDeviceKey());
   return { tag, devices, hub };
 }
 
-/** Runs `use` with an agent that ships to `hub` as `device`, and stops the agent after. */
+/** Runs `use` with an agent that ships to `hub` as `device`, pinning the hub's key, and stops the agent after. */
 export async function withHubAgent<T>(
-  dir: string, hub: HubProcess, device: BenchDevice, options: Pick<BenchAgentOptions, 'maxInFlight' | 'seal'>, use: (agent: Agent) => Promise<T>,
+  dir: string, hub: HubProcess, device: BenchDevice, options: Pick<BenchAgentOptions, 'maxInFlight' | 'seal' | 'durableBeforeSend'>, use: (agent: Agent) => Promise<T>,
 ): Promise<T> {
-  const agent = await startBenchAgent({ dir, ...device, mqtt: { url: hub.url, protocol: hub.protocol }, ...options });
+  const agent = await startBenchAgent({ dir, ...device, mqtt: { url: hub.url, protocol: hub.protocol }, hubPublicKeys: [hub.publicKey], ...options });
   try {
     return await use(agent);
   } finally {

@@ -1,9 +1,10 @@
 // A real hub for the benchmarks, in its own process as in production: `fieldproof hub --embedded-broker`
-// (aedes) or `fieldproof hub --config FILE` (an external broker), with devices registered in its store first.
+// (aedes) or `fieldproof hub --config FILE` (external broker), with its own ack-signing key and devices registered first.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../hub/index.js';
 import type { DeviceKey } from '../../proto/index.js';
+import { writeKeyFiles } from '../../proto/node.js';
 import { freePort, nodeArgs, ROOT, startHelper, type Helper } from './children.js';
 
 export type HubBroker =
@@ -14,6 +15,8 @@ export interface HubProcess {
   /** The broker agents connect to: the hub's embedded one, or the external one. */
   url: string;
   protocol: 4 | 5;
+  /** The hub's public key: what its agents pin (only acks it signs free outbox space). */
+  publicKey: Uint8Array;
   helper: Helper;
   stop(): Promise<void>;
 }
@@ -28,9 +31,13 @@ export async function registerDevices(storePath: string, devices: { deviceId: st
   }
 }
 
-/** Starts `fieldproof hub` on `storePath` and resolves once it logs "hub started" (subscribed and ready). */
-export async function startHubProcess(dir: string, name: string, storePath: string, broker: HubBroker): Promise<HubProcess> {
+/**
+ * Starts `fieldproof hub` on `storePath`, signing acks with `hubKey` (written to `dir/<name>-keys/hub.key`,
+ * as `fieldproof keygen --name hub` would), and resolves once it logs "hub started" (subscribed and ready).
+ */
+export async function startHubProcess(dir: string, name: string, storePath: string, broker: HubBroker, hubKey: DeviceKey): Promise<HubProcess> {
   const cli = join(ROOT, 'bin', 'fieldproof.ts');
+  const { keyFile } = await writeKeyFiles(join(dir, `${name}-keys`), hubKey, false, 'hub');
   let args: string[];
   let url: string;
   let protocol: 4 | 5;
@@ -38,11 +45,12 @@ export async function startHubProcess(dir: string, name: string, storePath: stri
     const port = await freePort();
     url = `mqtt://127.0.0.1:${port}`;
     protocol = 4;
-    args = nodeArgs(cli, ['hub', '--embedded-broker', '--port', String(port), '--store', storePath]);
+    args = nodeArgs(cli, ['hub', '--embedded-broker', '--port', String(port), '--store', storePath, '--key', keyFile]);
   } else {
     const config = join(dir, `${name}.hub.yaml`);
     writeFileSync(config, [
       `hub_id: ${name}`,
+      `key_file: ${JSON.stringify(keyFile)}`,
       `store: { driver: sqlite, path: ${JSON.stringify(storePath)} }`,
       `mqtt: { url: ${JSON.stringify(broker.url)}, protocol_version: ${broker.protocol}, shared_group: ${JSON.stringify(broker.sharedGroup)} }`,
       'log: { level: info }',
@@ -57,6 +65,7 @@ export async function startHubProcess(dir: string, name: string, storePath: stri
   return {
     url,
     protocol,
+    publicKey: hubKey.publicKey,
     helper,
     async stop() {
       const code = await helper.stop('SIGTERM', 15_000);
