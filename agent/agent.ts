@@ -172,6 +172,9 @@ export class Agent {
 
   /** Evaluates go/no-go now and records the Decision; undefined when no criteria are configured. */
   evaluate(): Promise<DecisionResult | undefined> {
+    if (this.booting) {
+      return this.booting.then((ok) => (ok ? this.evaluate() : Promise.reject(new OutboxError('CLOSED', 'the agent did not start; nothing was recorded', false))));
+    }
     return this.pipeline.evaluate(DecisionTrigger.ON_DEMAND);
   }
 
