@@ -82,7 +82,7 @@ Examples:
   fieldproof sim replay data/hub.db --device ugv-01 --speed 10     # from the hub, ten times real time
   fieldproof sim replay data/ugv-01/outbox.db --json > events.ndjson
   fieldproof sim replay data/ugv-01/outbox.db --criteria strict.yaml
-  fieldproof sim replay data/ugv-01/outbox.db --to-hub mqtt://127.0.0.1:1883 --register data/hub.db`)
+  fieldproof sim replay data/ugv-01/outbox.db --to-hub mqtt://127.0.0.1:1883 --hub-pubkey keys/hub.pub --register data/hub.db`)
     .action(action(async (source: string, opts: ReplayOptions) => {
       return replayCommand(source, opts, stdio(opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR));
     }));

@@ -75,7 +75,7 @@ Examples:
 Examples:
   fieldproof sim matrix ugv-conditions --dry-run
   fieldproof sim matrix config/matrices/ugv-conditions.yaml --parallel 2
-  fieldproof sim matrix uav-envelope-3way --hub mqtt://127.0.0.1:1883 --store data/hub.db`)
+  fieldproof sim matrix uav-envelope-3way --hub mqtt://127.0.0.1:1883 --store data/hub.db --hub-pubkey keys/hub.pub`)
     .action(action(async (file: string, opts: MatrixOpts) => matrixCommand(file, opts)));
 
   registerReplayCommands(sim);
