@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { mqttClientOptions, type HubConfig } from '../config/index.js';
 import { type DeviceKey } from '../proto/index.js';
 import { readDeviceKey } from '../proto/node.js';
+import { Analyst } from './analytics/analyst.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import { ackTopic, buildAck, decideSegment, outcomeOf, Rejection, route, type SegmentLimits } from './ingest/index.js';
 import { connectHubLink, type HubLink } from './mqtt/hub-link.js';
@@ -46,6 +47,8 @@ export class Hub {
   private readonly queue: { topic: string; payload: Uint8Array; receivedMs: number }[] = [];
   private readonly heldBack: (() => void)[] = [];
   private working: Promise<void> | undefined;
+  /** Follows committed segments into the coverage aggregates, off the ack path. */
+  private analyst: Analyst | undefined;
 
   private constructor(
     readonly config: HubConfig,
@@ -86,6 +89,7 @@ export class Hub {
     await this.link?.close();
     await this.working;
     await this.ackChain;
+    await this.analyst?.stop();
     await this.broker?.close();
     await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
     await this.store.close();
@@ -112,6 +116,9 @@ export class Hub {
       onMessage: (topic, payload, done) => this.enqueue(limits, topic, payload, done),
       onEvent: (event, detail) => (event === 'error' ? this.log.warn({ detail }, 'mqtt error') : this.log.info({ event }, `mqtt ${event}`)),
     });
+    // catches up from its cursors after a restart, then follows the commits
+    this.analyst = new Analyst({ store: this.store, log: this.log, onLag: (lag) => this.metrics.analystLag.set(lag) });
+    this.analyst.start();
     this.log.info({ hub: c.hub_id, keyId: this.key.keyId, mqtt: this.mqttUrl, store: c.store.driver, shared: this.broker ? '' : c.mqtt.shared_group }, 'hub started');
   }
 
@@ -181,6 +188,7 @@ export class Hub {
           await this.reject(err as Rejection, ready[i].topic, ready[i].payload);
         }
       }
+      this.analyst?.poke();
     }
     timer();
   }

@@ -21,6 +21,7 @@ export class HubMetrics {
     name: 'fieldproof_hub_ingest_batch_seconds', help: 'Verify and commit time per batch of queued segments (one transaction)', registers: [this.registry],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   });
+  readonly analystLag = new Gauge({ name: 'fieldproof_hub_analyst_lag_seqs', help: 'Seqs committed but not yet analysed, over every device', registers: [this.registry] });
   readonly devices = new Gauge({ name: 'fieldproof_hub_devices', help: 'Devices with stored records', registers: [this.registry] });
 
   constructor() {

@@ -2,6 +2,7 @@
 // Each segment commits in one transaction with its chain bookkeeping, so a crash never half-stores one.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { GapReason, GENESIS_HASH, hashEquals } from '../../proto/index.js';
+import { KyselyAnalyticsStore, type AnalyticsStore } from './analytics-store.js';
 import { migrate } from './migrations.js';
 import type {
   CommitResult, CommitVerdict, DeviceKeyRow, DeviceRow, DeviceState, GapToStore, HeldRange, HubStore, IntegrityEvent, Neighbors,
@@ -16,6 +17,10 @@ export class KyselyHubStore implements HubStore {
 
   migrate(): Promise<void> {
     return migrate(this.db, this.dialect);
+  }
+
+  analytics(): AnalyticsStore {
+    return new KyselyAnalyticsStore(this.db);
   }
 
   async close(): Promise<void> {

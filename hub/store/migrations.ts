@@ -86,4 +86,29 @@ export async function migrate(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgr
     .addColumn('last_seq', big)
     .addColumn('detail', 'text', (c) => c.notNull())
     .execute();
+  // The analyst's aggregates (hub/analytics/analyst.ts): derived, rebuilt by `fieldproof hub reindex`.
+  await db.schema.createTable('analytics_cursor').ifNotExists()
+    .addColumn('taxonomy', 'text', (c) => c.notNull())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('seq', big, (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('cell', 'text')
+    .addColumn('pending_cell', 'text')
+    .addColumn('pending_source', 'text')
+    .addColumn('pending_time_ms', big)
+    .addPrimaryKeyConstraint('analytics_cursor_pk', ['taxonomy', 'device_id'])
+    .execute();
+  await db.schema.createTable('analytics_cells').ifNotExists()
+    .addColumn('taxonomy', 'text', (c) => c.notNull())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('bucket_ms', big, (c) => c.notNull())
+    .addColumn('cell', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('samples', big, (c) => c.notNull())
+    .addColumn('exposure_ms', big, (c) => c.notNull())
+    .addColumn('go', big, (c) => c.notNull())
+    .addColumn('no_go', big, (c) => c.notNull())
+    .addColumn('handovers', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('analytics_cells_pk', ['taxonomy', 'device_id', 'bucket_ms', 'cell', 'source'])
+    .execute();
 }

@@ -1,5 +1,6 @@
 // The hub store contract: device registry, idempotent segment storage with chain bookkeeping,
 // rejections and per-device state. Implemented once over Kysely for SQLite and PostgreSQL.
+import type { AnalyticsStore } from './analytics-store.js';
 
 export interface DeviceKeyRow {
   keyId: string;
@@ -134,6 +135,8 @@ export interface HeldRange extends SeqRange {
 
 export interface HubStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /** The analyst's cursors and aggregates (hub/store/analytics-store.ts), in the same database. */
+  analytics(): AnalyticsStore;
   migrate(): Promise<void>;
   close(): Promise<void>;
 

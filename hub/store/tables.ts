@@ -58,4 +58,28 @@ export interface HubTables {
     last_seq: number | null;
     detail: string;
   };
+  /** Per taxonomy and device: how far the analyst has read, and the fold state it carries to the next record. */
+  analytics_cursor: {
+    taxonomy: string;
+    device_id: string;
+    seq: number;
+    source: string;
+    cell: string | null;
+    pending_cell: string | null;
+    pending_source: string | null;
+    pending_time_ms: number | null;
+  };
+  /** Additive coverage figures per taxonomy, device, hour, cell and source (hub/analytics/coverage.ts CellStats). */
+  analytics_cells: {
+    taxonomy: string;
+    device_id: string;
+    bucket_ms: number;
+    cell: string;
+    source: string;
+    samples: number;
+    exposure_ms: number;
+    go: number;
+    no_go: number;
+    handovers: number;
+  };
 }

@@ -1,0 +1,127 @@
+// The analyst's fold: a device's records in seq order, from its cursor, to additive per-hour, per-cell deltas
+// and the next cursor. Exposure runs to the next Conditions record, capped, cut at Boot, Gap, Fork and holes. Pure.
+import { UNKNOWN_LEVEL, type Taxonomy } from '../../config/odd-config.js';
+import { decodeEnvelope, schema } from '../../proto/index.js';
+import type { AnalystCursor, CellAggregateRow } from '../store/analytics-store.js';
+import { cellKey, classifier } from './classify.js';
+import { addToCell, emptyCoverage, sourceOf, type CellStats, type CoverageAggregate, type Source } from './coverage.js';
+
+export const HOUR_MS = 3_600_000;
+/** A sample's exposure is the time to the next Conditions record of its device, at most this. */
+export const DEFAULT_EXPOSURE_CAP_MS = 5_000;
+
+export function emptyCursor(deviceId: string): AnalystCursor {
+  return { deviceId, seq: 0, source: 'unspecified', cell: null, pending: null };
+}
+
+export function bucketOf(timeMs: number): number {
+  return Math.floor(timeMs / HOUR_MS) * HOUR_MS;
+}
+
+/** Folds records into per-hour coverage aggregates; one per device and batch. */
+export class AnalystFold {
+  readonly cursor: AnalystCursor;
+  /** Hour bucket -> that hour's coverage deltas. */
+  private readonly hours = new Map<number, CoverageAggregate>();
+  private readonly classify;
+  private readonly unknownCell: string;
+  records = 0;
+  /** Records above this seq are left for a later batch (not yet contiguous). */
+  throughSeq = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly taxonomy: Taxonomy, start: AnalystCursor, private readonly capMs = DEFAULT_EXPOSURE_CAP_MS) {
+    this.cursor = structuredClone(start);
+    this.classify = classifier(taxonomy);
+    this.unknownCell = cellKey(taxonomy.dimensions.map(() => UNKNOWN_LEVEL));
+  }
+
+  /** One encoded record; records at or below the cursor (a resent overlap) are skipped. */
+  add(bytes: Uint8Array): void {
+    const env = decodeEnvelope(bytes);
+    const c = this.cursor;
+    if (env.seq <= c.seq || env.seq > this.throughSeq) return;
+    const timeMs = Number(env.timeUnixNs / 1_000_000n);
+    if (env.seq !== c.seq + 1) this.hole();
+    const body = env.body ?? new Uint8Array(0);
+    switch (env.kind) {
+      case 'conditions': {
+        this.cut(timeMs);
+        const levels = this.classify(schema.Conditions.decode(body));
+        this.add1(timeMs, levels.join('/'), c.source, { samples: 1 });
+        c.cell = cellKey(levels);
+        c.pending = { cell: c.cell, source: c.source, timeMs };
+        break;
+      }
+      case 'boot': {
+        this.cut(timeMs);
+        c.source = sourceOf(schema.Boot.decode(body).provenance?.source);
+        c.cell = null;
+        break;
+      }
+      case 'gap':
+      case 'fork':
+        this.cut(timeMs);
+        c.cell = null;
+        break;
+      case 'decision': {
+        const verdict = schema.Decision.decode(body).verdict;
+        if (verdict === schema.Decision.Verdict.GO) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { go: 1 });
+        else if (verdict === schema.Decision.Verdict.NO_GO) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { no_go: 1 });
+        break;
+      }
+      case 'handover':
+        // one handover is several records (requested, then accepted, rejected or timed out): count the transfers
+        if (schema.Handover.decode(body).phase === schema.Handover.Phase.ACCEPTED) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { handovers: 1 });
+        break;
+      default:
+        break;
+    }
+    c.seq = env.seq;
+    this.records++;
+  }
+
+  /**
+   * Moves the cursor over seqs no stored segment holds (a Gap's range at the end of what is stored), as a
+   * record after them would: the result is the same whether they are passed now or when that record comes.
+   */
+  skipTo(seq: number): void {
+    if (seq <= this.cursor.seq) return;
+    this.hole();
+    this.cursor.seq = seq;
+  }
+
+  /** A hole (evicted, abandoned or not yet stored) cuts with no exposure: when the next sample came is unknown. */
+  private hole(): void {
+    this.cut(null);
+    this.cursor.cell = null;
+  }
+
+  /** Closes the pending sample's exposure at `atMs` (capped), or with none when the time is unknown. */
+  private cut(atMs: number | null): void {
+    const p = this.cursor.pending;
+    if (!p) return;
+    this.cursor.pending = null;
+    const exposure = atMs === null ? 0 : Math.min(this.capMs, Math.max(0, atMs - p.timeMs));
+    if (exposure > 0) this.add1(p.timeMs, p.cell, p.source, { exposure_ms: exposure });
+  }
+
+  private add1(timeMs: number, cell: string, source: string, delta: Partial<CellStats>): void {
+    const bucket = bucketOf(timeMs);
+    let agg = this.hours.get(bucket);
+    if (!agg) this.hours.set(bucket, (agg = emptyCoverage(this.taxonomy)));
+    addToCell(agg, cell.split('/'), source as Source, delta);
+  }
+
+  /** The deltas as store rows, in key order. */
+  rows(): CellAggregateRow[] {
+    const out: CellAggregateRow[] = [];
+    for (const bucket of [...this.hours.keys()].sort((a, b) => a - b)) {
+      const agg = this.hours.get(bucket)!;
+      for (const cell of Object.keys(agg.cells).sort()) {
+        for (const [source, s] of Object.entries(agg.cells[cell])) out.push({ deviceId: this.cursor.deviceId, bucketMs: bucket, cell, source, ...s! });
+      }
+    }
+    return out;
+  }
+}
+

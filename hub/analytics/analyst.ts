@@ -1,0 +1,139 @@
+// The analyst: follows each device's committed chain from its cursor, off the ingest and ack path, and commits
+// each batch's aggregates with the moved cursor in one transaction, so a crash never counts a record twice.
+import { loadOddFile, type Taxonomy } from '../../config/odd-config.js';
+import { decodeSegment } from '../../proto/index.js';
+import type { Logger } from '../observability.js';
+import type { AnalystCursor, AnalyticsStore, HubStore } from '../store/index.js';
+import { AnalystFold, DEFAULT_EXPOSURE_CAP_MS, emptyCursor } from './analyst-fold.js';
+
+export interface AnalystOptions {
+  store: HubStore;
+  /** Default: config/odd/default.yaml. Aggregates and cursors are kept per taxonomy fingerprint. */
+  taxonomy?: Taxonomy;
+  exposureCapMs?: number;
+  /** Records per transaction, about (a batch ends at a segment's end). */
+  batchRecords?: number;
+  /** Looks for work this often even when nothing pokes it. */
+  intervalMs?: number;
+  log?: Logger;
+  /** Called after each pass with the seqs committed but not analysed yet, over every device. */
+  onLag?(lag: number): void;
+}
+
+export interface PassResult {
+  records: number;
+  lag: number;
+  /** Some device has more to analyse now. */
+  more: boolean;
+}
+
+const SEGMENTS_PER_READ = 64;
+
+export class Analyst {
+  readonly taxonomy: Taxonomy;
+  private readonly analytics: AnalyticsStore;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private wanted = false;
+  private stopped = false;
+  lag = 0;
+
+  constructor(private readonly o: AnalystOptions) {
+    this.taxonomy = o.taxonomy ?? loadOddFile();
+    this.analytics = o.store.analytics();
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.poke(), this.o.intervalMs ?? 1000);
+    this.timer.unref();
+    this.poke();
+  }
+
+  /** Asks for a pass soon (after the current one): the hub calls it after each commit. Never waits. */
+  poke(): void {
+    if (this.stopped) return;
+    this.wanted = true;
+    this.running ??= this.loop().finally(() => { this.running = undefined; });
+  }
+
+  /** Stops after the batch in progress, which commits or rolls back whole. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.wanted && !this.stopped) {
+      this.wanted = false;
+      try {
+        if ((await this.pass()).more) this.wanted = true;
+      } catch (err) {
+        this.o.log?.warn({ err: (err as Error).message }, 'analyst pass failed; retrying on the next');
+        return;
+      }
+      // let ingest's transactions in between batches
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Analyses until every device's cursor reaches its contiguous seq; returns the records analysed. */
+  async catchUp(): Promise<number> {
+    let records = 0;
+    for (;;) {
+      const r = await this.pass();
+      records += r.records;
+      if (!r.more) return records;
+    }
+  }
+
+  /** Deletes this taxonomy's aggregates and cursors and rebuilds them from the raw segments. */
+  async reindex(): Promise<number> {
+    await this.analytics.reset(this.taxonomy.fingerprint);
+    return this.catchUp();
+  }
+
+  /** One batch per device with work: read, fold, commit aggregates and cursor together. */
+  async pass(): Promise<PassResult> {
+    const fp = this.taxonomy.fingerprint;
+    const cursors = new Map((await this.analytics.cursors(fp)).map((c) => [c.deviceId, c]));
+    let records = 0;
+    let lag = 0;
+    let more = false;
+    for (const state of await this.o.store.deviceStates()) {
+      if (this.stopped) break;
+      const cursor = cursors.get(state.deviceId);
+      const through = state.contiguousSeq;
+      if ((cursor?.seq ?? 0) >= through) continue;
+      const fold = await this.foldBatch(cursor ?? emptyCursor(state.deviceId), through);
+      if (!(await this.analytics.apply(fp, cursor ? cursor.seq : null, fold.cursor, fold.rows()))) {
+        this.o.log?.warn({ deviceId: state.deviceId }, 'analyst: another analyst moved this cursor; batch dropped, re-read next pass');
+        more = true;
+        continue;
+      }
+      records += fold.records;
+      lag += through - fold.cursor.seq;
+      if (fold.cursor.seq < through) more = true;
+    }
+    this.lag = lag;
+    this.o.onLag?.(lag);
+    return { records, lag, more };
+  }
+
+  private async foldBatch(start: AnalystCursor, through: number): Promise<AnalystFold> {
+    const fold = new AnalystFold(this.taxonomy, start, this.o.exposureCapMs ?? DEFAULT_EXPOSURE_CAP_MS);
+    fold.throughSeq = through;
+    const limit = this.o.batchRecords ?? 4096;
+    for (;;) {
+      const segments = await this.analytics.segmentsBetween(start.deviceId, fold.cursor.seq, through, SEGMENTS_PER_READ);
+      for (const s of segments) {
+        for (const r of decodeSegment(s.raw).records) fold.add(r);
+        if (fold.records >= limit) return fold;
+      }
+      if (segments.length < SEGMENTS_PER_READ) break;
+    }
+    // what is left up to the contiguous seq is a Gap's range no segment holds
+    fold.skipTo(through);
+    return fold;
+  }
+}

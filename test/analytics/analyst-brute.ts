@@ -1,0 +1,74 @@
+// The slow, obvious recomputation the analyst is held to: every stored record of every device up to its
+// contiguous seq, each figure found by looking around each record rather than by carrying state.
+import type { Taxonomy } from '../../config/odd-config.js';
+import { classify, sourceOf } from '../../hub/analytics/index.js';
+import type { CellAggregateRow, HubStore } from '../../hub/store/index.js';
+import { bodyKind, decodeRecord, decodeSegment, toBigInt, toNumber, type RecordMessage } from '../../proto/index.js';
+
+const HOUR = 3_600_000;
+
+export async function bruteForceRows(store: HubStore, taxonomy: Taxonomy, capMs = 5000): Promise<CellAggregateRow[]> {
+  const sums = new Map<string, CellAggregateRow>();
+  const add = (deviceId: string, timeMs: number, cell: string, source: string, k: 'samples' | 'exposure_ms' | 'go' | 'no_go' | 'handovers', v: number) => {
+    if (v === 0) return;
+    const bucketMs = Math.floor(timeMs / HOUR) * HOUR;
+    const key = JSON.stringify([deviceId, bucketMs, cell, source]);
+    const row = sums.get(key) ?? { deviceId, bucketMs, cell, source, samples: 0, exposure_ms: 0, go: 0, no_go: 0, handovers: 0 };
+    row[k] += v;
+    sums.set(key, row);
+  };
+  const unknown = taxonomy.dimensions.map(() => 'unknown').join('/');
+  for (const state of await store.deviceStates()) {
+    const bySeq = new Map<number, RecordMessage>();
+    for await (const s of store.rawSegments(state.deviceId)) {
+      for (const bytes of decodeSegment(s.raw).records) {
+        const rec = decodeRecord(bytes);
+        if (toNumber(rec.seq) <= state.contiguousSeq) bySeq.set(toNumber(rec.seq), rec);
+      }
+    }
+    const recs = [...bySeq.values()].sort((a, b) => toNumber(a.seq) - toNumber(b.seq));
+    const timeOf = (r: RecordMessage) => Number(toBigInt(r.timeUnixNs) / 1_000_000n);
+    const cutting = (r: RecordMessage) => ['conditions', 'boot', 'gap', 'fork'].includes(bodyKind(r) ?? '');
+    recs.forEach((r, i) => {
+      const kind = bodyKind(r);
+      // the source: the latest Boot at or before this record, holes or not
+      let source = 'unspecified';
+      for (let j = i; j >= 0; j--) {
+        if (bodyKind(recs[j]) === 'boot') {
+          source = sourceOf(recs[j].boot!.provenance?.source);
+          break;
+        }
+      }
+      if (kind === 'conditions') {
+        const cell = classify(taxonomy, r.conditions!).join('/');
+        add(state.deviceId, timeOf(r), cell, source, 'samples', 1);
+        // exposure: to the next record that closes it, if no seq is missing before it
+        const next = recs.slice(i + 1).find(cutting);
+        if (next) {
+          const between = recs.slice(i, recs.indexOf(next) + 1);
+          const unbroken = between.every((x, k) => k === 0 || toNumber(x.seq) === toNumber(between[k - 1].seq) + 1);
+          if (unbroken) add(state.deviceId, timeOf(r), cell, source, 'exposure_ms', Math.min(capMs, Math.max(0, timeOf(next) - timeOf(r))));
+        }
+      }
+      if (kind === 'decision' || kind === 'handover') {
+        // the cell: the latest Conditions with no Boot, Gap, Fork or missing seq since
+        let cell = unknown;
+        for (let j = i - 1; j >= 0; j--) {
+          if (toNumber(recs[j + 1].seq) !== toNumber(recs[j].seq) + 1) break;
+          const k = bodyKind(recs[j]);
+          if (k === 'conditions') {
+            cell = classify(taxonomy, recs[j].conditions!).join('/');
+            break;
+          }
+          if (k === 'boot' || k === 'gap' || k === 'fork') break;
+        }
+        // a record right after a hole has no cell either
+        if (i > 0 && toNumber(recs[i].seq) !== toNumber(recs[i - 1].seq) + 1) cell = unknown;
+        if (i === 0 && toNumber(r.seq) !== 1) cell = unknown;
+        if (kind === 'decision') add(state.deviceId, timeOf(r), cell, source, r.decision!.verdict === 1 ? 'go' : 'no_go', r.decision!.verdict === 1 || r.decision!.verdict === 2 ? 1 : 0);
+        else if (r.handover!.phase === 2) add(state.deviceId, timeOf(r), cell, source, 'handovers', 1);
+      }
+    });
+  }
+  return [...sums.values()].sort((a, b) => a.deviceId.localeCompare(b.deviceId) || a.bucketMs - b.bucketMs || (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0) || (a.source < b.source ? -1 : 1));
+}
