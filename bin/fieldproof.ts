@@ -38,6 +38,7 @@ registerAgent(program);
 registerHub(program);
 registerDemo(program);
 registerSim(program);
+(await import('./commands/report.js')).registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,3 +6,5 @@ export { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-brok
 export * from './ingest/index.js';
 export { createLogger } from './observability.js';
 export { verifyStoredChain } from './verify-stored.js';
+export { Analyst, type AnalystOptions } from './analytics/analyst.js';
+export { coverageReport, coverageReportOf, type CoverageReport } from './analytics/coverage-report.js';

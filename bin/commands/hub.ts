@@ -1,7 +1,8 @@
 // `fieldproof hub`: runs the hub; `hub devices add|list|revoke` manages the device registry;
-// `hub status` shows each device's chain (stored through, head, unexplained holes) and recent rejections.
+// `hub status` shows each device's chain and recent rejections; `hub reindex` rebuilds the analytics from the segments.
 import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig, type HubConfig } from '../../config/index.js';
+import { loadOddFile } from '../../config/odd-config.js';
 import type { HubStore } from '../../hub/index.js';
 import { keyIdOf } from '../../proto/index.js';
 import { readDeviceKey, readPublicKey } from '../../proto/node.js';
@@ -99,6 +100,24 @@ export function registerHub(program: Command): void {
       try {
         if (!(await store.revokeDevice(id))) throw new CliError(`device "${id}" is not registered or already revoked`);
         process.stdout.write(`revoked ${id}\n`);
+      } finally {
+        await store.close();
+      }
+    }));
+
+  hub.command('reindex')
+    .description('rebuild every analytics aggregate from the raw segments (after a taxonomy change, or to check the live ones)')
+    .option('-c, --config <file>', 'hub config (YAML)')
+    .option('--store <path>', 'SQLite store file')
+    .option('--odd <file>', 'operating-domain taxonomy (default config/odd/default.yaml, the one the hub analyses under)')
+    .action(action(async (opts: StoreOpts & { odd?: string }) => {
+      const taxonomy = loadOddFile(opts.odd);
+      const store = await openHubStore(opts);
+      try {
+        const { Analyst } = await hubModule();
+        const started = Date.now();
+        const records = await new Analyst({ store, taxonomy }).reindex();
+        process.stdout.write(`reindexed ${records} records under taxonomy ${taxonomy.id} (${taxonomy.fingerprint}) in ${Date.now() - started} ms\n`);
       } finally {
         await store.close();
       }

@@ -1,0 +1,120 @@
+// `fieldproof report coverage|devices`: what the hub's store shows, read from the analyst's aggregates and the
+// chain bookkeeping, as readable tables or as JSON (--json). Read-only: a running hub may share the store.
+import type { Command } from 'commander';
+import { defaultHubConfig, loadHubConfig } from '../../config/index.js';
+import { loadOddFile } from '../../config/odd-config.js';
+import type { CoverageReport, HubStore } from '../../hub/index.js';
+import { action, printJson } from '../cli-support.js';
+
+interface StoreOpts { config?: string; store?: string; odd?: string; device?: string; json: boolean }
+
+const hubModule = () => import('../../hub/index.js');
+
+async function openReportStore(opts: StoreOpts): Promise<HubStore> {
+  const config = opts.config ? loadHubConfig(opts.config) : defaultHubConfig();
+  if (opts.store) config.store = { ...config.store, driver: 'sqlite', path: opts.store };
+  return (await hubModule()).openStore(config.store);
+}
+
+const pct = (covered: number, valid: number) => `${covered}/${valid} ${valid === 0 ? '100.0' : ((100 * covered) / valid).toFixed(1)}%`;
+const duration = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+};
+const combo = (c: Record<string, string>) => Object.entries(c).map(([d, l]) => `${d}=${l}`).join(' ');
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+export function formatCoverage(r: CoverageReport, cellLimit = 20): string {
+  let out = `coverage under taxonomy ${r.taxonomy.id} (${r.taxonomy.fingerprint}), ${r.device ? `device ${r.device}` : 'every device'}`
+    + `; covered at ${r.min.min_samples} sample(s) and ${r.min.min_exposure_s} s\n`;
+  if (r.lag > 0) out += `note: ${r.lag} committed seqs not analysed yet (the hub's analyst is catching up; \`fieldproof hub reindex\` rebuilds)\n`;
+  out += '\n' + table(['evidence', 'samples', 'exposure', 'go', 'no-go', 'handovers', 't=1', 't=2 (pairwise)', 'full cells'],
+    r.coverage.map((c) => {
+      const t = r.totals[c.sources];
+      return [c.sources, String(t.samples), duration(t.exposure_ms), String(t.go), String(t.no_go), String(t.handovers),
+        pct(c.t1.covered, c.t1.valid), pct(c.t2.covered, c.t2.valid), pct(c.cells.covered, c.cells.valid)];
+    }));
+  out += `\nuncovered pairs: ${r.uncovered_pairs_total}${r.uncovered_pairs.length < r.uncovered_pairs_total ? ` (first ${r.uncovered_pairs.length})` : ''}\n`;
+  for (const p of r.uncovered_pairs) out += `  ${combo(p)}\n`;
+  if (r.field_only_pairs.length) {
+    out += `\npairs the field covered and no simulation did (first ${r.field_only_pairs.length}):\n`;
+    for (const p of r.field_only_pairs) out += `  ${combo(p.combination)}  ${p.samples} samples, ${duration(p.exposure_s * 1000)}${p.excluded ? '  (excluded by a constraint)' : ''}\n`;
+  }
+  if (r.observed_excluded_pairs.length) {
+    out += `\npairs seen that a constraint calls impossible (revisit the constraint or the sensor):\n`;
+    for (const p of r.observed_excluded_pairs) out += `  ${combo(p.combination)}  ${p.samples} samples, ${duration(p.exposure_s * 1000)}\n`;
+  }
+  const cells = [...r.cells].sort((a, b) => b.total.samples - a.total.samples || (a.key < b.key ? -1 : 1)).slice(0, cellLimit);
+  if (cells.length) {
+    out += `\ncells seen: ${r.cells.length}${cells.length < r.cells.length ? ` (the ${cells.length} with most samples)` : ''}\n`;
+    out += table([r.taxonomy.dimensions.join('/'), 'samples', 'exposure', 'go', 'no-go', 'handovers', 'sources'], cells.map((c) => [
+      c.key, String(c.total.samples), duration(c.total.exposure_ms), String(c.total.go), String(c.total.no_go), String(c.total.handovers),
+      Object.entries(c.by_source).map(([s, x]) => `${s} ${x!.samples}`).join(', '),
+    ]));
+  } else out += '\nno Conditions samples analysed yet\n';
+  return out;
+}
+
+export function registerReport(program: Command): void {
+  const report = program.command('report').description('reports from a hub store: operating-domain coverage, devices');
+  const common = (c: Command) => c
+    .option('-c, --config <file>', 'hub config (YAML)')
+    .option('--store <path>', 'SQLite store file (overrides store.path)')
+    .option('--device <id>', 'one device only')
+    .option('--json', 'print JSON', false);
+
+  common(report.command('coverage'))
+    .description('t = 1, pairwise and full-cell coverage of the taxonomy, per source, with the uncovered pairs and the cells seen')
+    .option('--odd <file>', 'operating-domain taxonomy (default config/odd/default.yaml; the hub analyses under the default)')
+    .option('--limit <n>', 'uncovered and field-only pairs listed at most', (v) => Number.parseInt(v, 10), 10)
+    .action(action(async (opts: StoreOpts & { limit: number }) => {
+      const taxonomy = loadOddFile(opts.odd);
+      const store = await openReportStore(opts);
+      try {
+        const r = await (await hubModule()).coverageReport(store, taxonomy, { deviceId: opts.device, limit: opts.limit });
+        if (opts.json) printJson(r);
+        else process.stdout.write(formatCoverage(r));
+      } finally {
+        await store.close();
+      }
+    }));
+
+  common(report.command('devices'))
+    .description('per device: last seen, records, unexplained holes, rejections, integrity events, key ids')
+    .action(action(async (opts: StoreOpts) => {
+      const store = await openReportStore(opts);
+      try {
+        const { unexplainedHoles } = await hubModule();
+        const registry = new Map((await store.listDevices()).map((d) => [d.deviceId, d]));
+        const rejections = await store.rejections(10_000);
+        const rows = [];
+        for (const s of await store.deviceStates()) {
+          if (opts.device !== undefined && s.deviceId !== opts.device) continue;
+          const cov = await store.coverage(s.deviceId);
+          const d = registry.get(s.deviceId);
+          rows.push({
+            device: s.deviceId, last_seen_ms: s.lastSeenMs, records: s.recordsStored, stored_through: s.contiguousSeq, head: s.headSeq,
+            clock_offset_ms: s.clockOffsetMs, holes: unexplainedHoles(cov.segments, cov.gaps, s.headSeq),
+            rejections: rejections.filter((j) => j.deviceId === s.deviceId).length,
+            integrity_events: await store.integrityEvents(100, s.deviceId),
+            keys: d?.keys.map((k) => ({ key_id: k.keyId, revoked: k.revokedMs !== null })) ?? [], revoked: d ? d.revokedMs !== null : false,
+          });
+        }
+        if (opts.json) return printJson(rows);
+        if (rows.length === 0) return void process.stdout.write('no records stored yet\n');
+        process.stdout.write(table(['device', 'last seen', 'records', 'through', 'head', 'holes', 'rejected', 'integrity', 'keys'], rows.map((r) => [
+          r.device + (r.revoked ? ' [REVOKED]' : ''), new Date(r.last_seen_ms).toISOString(), String(r.records), String(r.stored_through), String(r.head),
+          r.holes.length ? r.holes.map((h) => `${h.first}..${h.last}`).join(',') : '-', String(r.rejections),
+          r.integrity_events.length ? r.integrity_events.map((e) => e.kind).join(',') : '-',
+          r.keys.map((k) => k.key_id + (k.revoked ? ' (revoked)' : '')).join(','),
+        ])));
+      } finally {
+        await store.close();
+      }
+    }));
+}
