@@ -7,7 +7,8 @@ import { bodyKind, decodeRecord, decodeSegment, toBigInt, toNumber, type RecordM
 
 const HOUR = 3_600_000;
 
-export async function bruteForceRows(store: HubStore, taxonomy: Taxonomy, capMs = 5000): Promise<CellAggregateRow[]> {
+/** `through`: per device, the last seq to count (default: its contiguous seq). */
+export async function bruteForceRows(store: HubStore, taxonomy: Taxonomy, capMs = 5000, through?: Map<string, number>): Promise<CellAggregateRow[]> {
   const sums = new Map<string, CellAggregateRow>();
   const add = (deviceId: string, timeMs: number, cell: string, source: string, k: 'samples' | 'exposure_ms' | 'go' | 'no_go' | 'handovers', v: number) => {
     if (v === 0) return;
@@ -23,7 +24,7 @@ export async function bruteForceRows(store: HubStore, taxonomy: Taxonomy, capMs 
     for await (const s of store.rawSegments(state.deviceId)) {
       for (const bytes of decodeSegment(s.raw).records) {
         const rec = decodeRecord(bytes);
-        if (toNumber(rec.seq) <= state.contiguousSeq) bySeq.set(toNumber(rec.seq), rec);
+        if (toNumber(rec.seq) <= (through ? (through.get(state.deviceId) ?? 0) : state.contiguousSeq)) bySeq.set(toNumber(rec.seq), rec);
       }
     }
     const recs = [...bySeq.values()].sort((a, b) => toNumber(a.seq) - toNumber(b.seq));
