@@ -94,7 +94,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
       const base = (stat: keyof Omit<Latencies, 'n'>): Baseline => ({ name: `raw mqtt.js QoS 1 round trip via aedes, ${(size / 1024).toFixed(1)} KiB out + 8 B back, ${stat}`, figure: rtt[stat], unit: 'ms' });
       const note = `signed acks, durable_before_send on (as shipped); ${seconds} s at ${Math.round(m.achieved)} rec/s achieved, ${ack.n} segments acked (${(size / 1024).toFixed(1)} KiB avg) by ${m.acks} acks (${(m.acks / m.seconds).toFixed(1)}/s), max_in_flight 32; raw RTT ${rtt.n} samples 10 ms apart; for reference only, NOT this run: an earlier run with unsigned acks measured p99 ${v.earlierUnsignedP99} ms here`;
       const offBase = (what: string, figure: number): Baseline => ({ name: `same, durable_before_send false, back to back, ${what}`, figure, unit: 'ms' });
-      const syncNote = `${m.syncs.syncs} fdatasyncs (${(m.syncs.syncs / m.seconds).toFixed(1)}/s, ${(m.syncs.ms / Math.max(1, m.syncs.syncs)).toFixed(2)} ms each) of ${m.syncs.calls} makeDurable calls; outbox on ${fileSystemOf(ctx.dir)}`;
+      const syncNote = `${m.syncs.syncs} fdatasyncs (${(m.syncs.syncs / m.seconds).toFixed(1)}/s, ${(m.syncs.ms / Math.max(1, m.syncs.syncs)).toFixed(2)} ms from call to durable, off the event loop) for ${m.syncs.calls} makeDurableAsync calls; outbox on ${fileSystemOf(ctx.dir)}`;
       rows.push(
         row(`ack latency p50, ${v.label}`, ack.p50, 'ms', base('p50')),
         row(`ack latency p99, ${v.label}`, ack.p99, 'ms', base('p99'), { target: TARGET, note }),

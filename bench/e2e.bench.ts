@@ -175,7 +175,7 @@ function durableRows(ctx: BenchContext, label: string, n: number, on: E2eRun[], 
       samples: capture(on), note: `Agent.capture of ${n} records in bursts of 1000 while the uplink ships (the fsync is synchronous: capture waits while it runs); on ${capture(on).map(k).join(' ')}, off ${capture(off).map(k).join(' ')}; paired ratios ${paired(capture(on), capture(off))}`,
     }),
     row(`WAL fdatasync/s while shipping, durable_before_send true, ${label}`, median(syncsPerS), 'syncs/s', { name: 'segments published/s, same runs', figure: median(segmentsPerS), unit: 'seg/s' }, {
-      note: `ratio = fsyncs per segment sent; ${on.map((e) => `${e.syncs.syncs} syncs of ${e.syncs.calls} makeDurable calls`).join(', ')}; ${syncMs.toFixed(2)} ms per sync, the agent's event loop blocked ${blocked.map(pct).join(' ')} of the wall time; outbox on ${fileSystemOf(ctx.dir)}`,
+      note: `ratio = fsyncs per segment sent; ${on.map((e) => `${e.syncs.syncs} syncs for ${e.syncs.calls} makeDurableAsync calls`).join(', ')}; ${syncMs.toFixed(2)} ms from call to durable per sync, off the event loop (libuv pool), waiting ${blocked.map(pct).join(' ')} of the wall time; outbox on ${fileSystemOf(ctx.dir)}`,
     }),
   ];
 }

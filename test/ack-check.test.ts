@@ -74,7 +74,11 @@ describe('checkAck', () => {
     const time = 1_700_000_000_000_000_000n;
     const ranges = [{ first: 17, last: 18, lastHash: hashOf(18) }, { first: 20, last: 20, lastHash: hashOf(99) }];
     const signed = ack(hub, { seq: 15 }, { storedBeyond: ranges, beyondSignature: signBeyond(hub.keyId, DEVICE, time, ranges, hub.secretKey) });
-    expect(checkAck(signed, ring, local)).toMatchObject({ ok: true, storedBeyond: [ranges[0]], divergence: { reason: 'HASH_MISMATCH', hubSeq: 20 } });
+    expect(checkAck(signed, ring, local)).toMatchObject({ ok: true, storedBeyond: [ranges[0]], divergence: { reason: 'HASH_MISMATCH', hubSeq: 20, evidenceSeq: 20 } });
+    // The range that differs is not the furthest: the fork continues after 20 but re-checks the evidence at 13.
+    const mixed = [{ first: 11, last: 13, lastHash: hashOf(99) }, { first: 16, last: 20, lastHash: hashOf(20) }];
+    const both = ack(hub, { seq: 10, hash: hashOf(10) }, { storedBeyond: mixed, beyondSignature: signBeyond(hub.keyId, DEVICE, time, mixed, hub.secretKey) });
+    expect(checkAck(both, ring, local)).toMatchObject({ ok: true, divergence: { reason: 'HASH_MISMATCH', hubSeq: 20, evidenceSeq: 13, contiguousSeq: 10, abandoned: [{ first: 14, last: 15 }] } });
     const forged = ack(hub, { seq: 15 }, { storedBeyond: ranges, beyondSignature: signBeyond(rogue.keyId, DEVICE, time, ranges, rogue.secretKey) });
     expect(checkAck(forged, ring, local)).toMatchObject({ ok: true, storedBeyond: [] });
     expect((checkAck(forged, ring, local) as { divergence?: unknown }).divergence).toBeUndefined();

@@ -227,3 +227,22 @@ describe('ack', () => {
     second.close();
   });
 });
+
+describe('sync', () => {
+  it('full: every commit is fsynced (synchronous = FULL); normal: only critical batches, and what is sent', async () => {
+    const full = await openTestOutbox(tempDir(), { sync: 'full' });
+    await full.append(bulkBody(1));
+    expect(full.database.pragma('synchronous', { simple: true })).toBe(2);
+    expect(full.makeDurable()).toBe(false); // nothing left to sync before sending
+    full.close();
+    const normal = await openTestOutbox(tempDir(), { sync: 'normal' });
+    await normal.append(bulkBody(1));
+    expect(normal.database.pragma('synchronous', { simple: true })).toBe(1);
+    await normal.append(criticalBody(1));
+    expect(normal.database.pragma('synchronous', { simple: true })).toBe(1);
+    await normal.append(bulkBody(2));
+    expect(normal.makeDurable()).toBe(true);
+    expect(normal.makeDurable()).toBe(false);
+    normal.close();
+  });
+});

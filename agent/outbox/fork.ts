@@ -9,6 +9,9 @@ export interface ForkClaim {
   /** Where the chain continues: the furthest seq the hub signed for, and its hash there. */
   hubSeq: number;
   hubHash: Uint8Array;
+  /** The signed seq and hash that contradict this outbox: re-checked before forking. */
+  evidenceSeq: number;
+  evidenceHash: Uint8Array;
   /** The hub's checkpoint: it holds every seq through this one. */
   contiguousSeq: number;
   contiguousHash: Uint8Array;

@@ -202,6 +202,8 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     this.sealAgeMs = o.sealMaxAgeMs ?? 1000;
     this.maxBatch = o.maxBatch ?? DEFAULT_MAX_BATCH;
     this.walSync = new WalSync(o.path, this.sync === 'full');
+    // 'full': every commit is fsynced before append() resolves (the database opens with NORMAL).
+    if (this.sync === 'full') db.pragma('synchronous = FULL');
     this.guard = new DiskGuard(new DiskReserve(`${o.path}.reserve`, o.exclusive ? o.reserveBytes ?? 0 : 0), o.exclusive ?? false);
     this.seqs = new SeqReservation(`${o.path}.seq`);
     this.stmt = {
@@ -432,8 +434,13 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
         const s = this.readState();
         const acked = this.ackedPoint();
         if (claim.contiguousSeq < acked.seq) return undefined;
-        const own = claim.hubSeq === acked.seq ? acked.hash : claim.hubSeq <= s.head_seq ? recordHashAt(this.db, claim.hubSeq) : undefined;
-        if (own && hashEquals(own, claim.hubHash)) return undefined;
+        // Still a contradiction? (An earlier ack may have forked already.) The evidence, not the furthest seq:
+        // the hub may hold this outbox's own records out there, beyond the seqs that differ.
+        const at = claim.evidenceSeq;
+        const own = at === acked.seq ? acked.hash : at <= s.head_seq ? recordHashAt(this.db, at) : undefined;
+        if (own && hashEquals(own, claim.evidenceHash)) return undefined;
+        // Within the head but not held: this outbox forked past that seq already.
+        if (!own && at <= s.head_seq) return undefined;
         // Nothing undelivered: nothing can collide yet, and two clones must not fork after each other's
         // empty forks for ever. The next record held here forks then, if the hub is still ahead.
         const held = this.db.prepare('SELECT count(*) FROM chunks WHERE first_seq > ?').pluck().get(acked.seq) as number;
@@ -521,6 +528,22 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
   makeDurable(): boolean {
     if (this.closed) return false;
     return this.walSync.ensure(this.readState().head_seq);
+  }
+
+  /** fdatasync calls made to be durable before sending (for the benchmarks). */
+  get durabilitySyncs(): number {
+    return this.walSync.syncs;
+  }
+
+  /** Whether every record through `seq` is known to be on stable storage. */
+  isDurable(seq: number): boolean {
+    return seq <= this.walSync.durableThrough;
+  }
+
+  /** makeDurable() off the event loop: one fdatasync on libuv's pool, shared by whoever asks meanwhile. */
+  makeDurableAsync(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.walSync.ensureAsync(() => this.readState().head_seq);
   }
 
   /** The hash of this outbox's record at `seq`, or undefined when it does not hold that record. */

@@ -31,6 +31,9 @@ export interface Divergence {
   /** The furthest seq the hub signed for (the checkpoint's, or a range's held beyond it), and its hash. */
   hubSeq: number;
   hubHash: Uint8Array;
+  /** The signed seq and hash that contradict this outbox (beyond its head, or another hash than its own). */
+  evidenceSeq: number;
+  evidenceHash: Uint8Array;
   hubKeyId: string;
   /** The checkpoint: the hub holds every seq through this one (at or below hubSeq). */
   contiguousSeq: number;
@@ -75,8 +78,8 @@ export function checkAck(payload: Uint8Array, hubKeys: KeyRing, local: LocalChai
   const beyond = ranges.length && checkBeyondSync(checkpoint, ranges, ack.beyondSignature, hubKeys) ? ranges : [];
   // The furthest seq the hub has signed for: where a fork must continue, so it collides with nothing held.
   const furthest = beyond.reduce((f, r) => (r.last > f.seq ? { seq: r.last, hash: r.lastHash } : f), { seq: checkpoint.seq, hash: checkpoint.hash });
-  const diverged = (reason: Divergence['reason']): Divergence => ({
-    reason, hubSeq: furthest.seq, hubHash: furthest.hash, contiguousSeq: checkpoint.seq, contiguousHash: checkpoint.hash,
+  const diverged = (reason: Divergence['reason'], evidence: { seq: number; hash: Uint8Array } = { seq: checkpoint.seq, hash: checkpoint.hash }): Divergence => ({
+    reason, hubSeq: furthest.seq, hubHash: furthest.hash, evidenceSeq: evidence.seq, evidenceHash: evidence.hash, contiguousSeq: checkpoint.seq, contiguousHash: checkpoint.hash,
     abandoned: holesBelow(checkpoint.seq, beyond), hubKeyId: checkpoint.hubKeyId, statement: encoded,
   });
   if (checkpoint.seq > local.headSeq) {
@@ -95,7 +98,7 @@ export function checkAck(payload: Uint8Array, hubKeys: KeyRing, local: LocalChai
   for (const r of beyond) {
     const mine = r.last <= local.headSeq ? local.hashAt(r.last) : undefined;
     if (mine && hashEquals(mine, r.lastHash)) storedBeyond.push(r);
-    else if (r.last > local.headSeq || mine) divergence ??= diverged(r.last > local.headSeq ? 'HUB_AHEAD' : 'HASH_MISMATCH');
+    else if (r.last > local.headSeq || mine) divergence ??= diverged(r.last > local.headSeq ? 'HUB_AHEAD' : 'HASH_MISMATCH', { seq: r.last, hash: r.lastHash });
   }
   const resend = ack.resend.map((r) => ({ first: toNumber(r.first), last: toNumber(r.last) }));
   return { ok: true, checkpoint, encoded, storedBeyond, resend, divergence };

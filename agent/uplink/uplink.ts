@@ -74,6 +74,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   private resendTimer: NodeJS.Timeout | undefined;
   private pumpTimer: NodeJS.Timeout | undefined;
   private pumping = false;
+  private syncing = false;
   private stopped = false;
   private readonly topics;
   private readonly onSealed = () => this.pump();
@@ -275,7 +276,11 @@ export class Uplink extends EventEmitter<UplinkEvents> {
         const segments = this.o.outbox.pendingSegments(free, exclude);
         if (segments.length === 0) return;
         // Nothing leaves the vehicle before it is on disk: a power cut must not roll back what the hub holds.
-        if (this.o.durableBeforeSend) this.o.outbox.makeDurable();
+        // The fdatasync runs off the event loop; segments sealed meanwhile ride the same one.
+        if (this.o.durableBeforeSend && !this.o.outbox.isDurable(Math.max(...segments.map((s) => s.lastSeq)))) {
+          this.syncThenPump();
+          return;
+        }
         const sent: number[] = [];
         for (const s of segments) {
           // A segment going out again is checked against its own seal first: damaged on disk, it would be
@@ -311,6 +316,22 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private syncThenPump(): void {
+    if (this.syncing) return;
+    this.syncing = true;
+    this.o.outbox.makeDurableAsync().then(
+      () => {
+        this.syncing = false;
+        this.pump();
+      },
+      (err: Error) => {
+        this.syncing = false;
+        // Nothing is sent unsynced: retried at the next seal, ack or resend tick.
+        this.report(new Error(`outbox fsync before send failed: ${err.message}`));
+      },
+    );
   }
 
   private report(error: Error): void {

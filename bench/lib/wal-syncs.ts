@@ -1,34 +1,37 @@
-// Counts the outbox's "durable before send" fsyncs during a measurement: wraps one Outbox's makeDurable (which
-// returns true when it ran an fdatasync of the WAL) to count calls, syncs and the time they block the event loop.
+// Counts the outbox's "durable before send" fsyncs during a measurement: wraps one Outbox's makeDurableAsync
+// (the uplink's call) to count calls and their wall time, and reads how many fdatasyncs actually ran.
 import { execFileSync } from 'node:child_process';
 import type { Outbox } from '../../agent/outbox/index.js';
 
 export interface WalSyncCount {
-  /** makeDurable calls (one per uplink pump that found something to send). */
+  /** makeDurableAsync calls (one per uplink pump that found unsynced segments to send). */
   calls: number;
-  /** Calls that ran an fdatasync (the rest found everything durable already). */
+  /** fdatasyncs that ran (callers arriving during one share it). */
   syncs: number;
-  /** Milliseconds spent inside makeDurable, synchronous, so the agent's event loop stood still that long. */
+  /** Milliseconds from call to durable, summed: off the event loop (libuv's pool), so capture goes on meanwhile. */
   ms: number;
 }
 
 /** Starts counting on `outbox` (the same instance the uplink calls); `stop()` restores it and returns the counts. */
 export function countWalSyncs(outbox: Outbox): { read(): WalSyncCount; stop(): WalSyncCount } {
-  const original = outbox.makeDurable;
-  const count: WalSyncCount = { calls: 0, syncs: 0, ms: 0 };
-  outbox.makeDurable = function counted(this: Outbox): boolean {
+  const original = outbox.makeDurableAsync;
+  const firstSyncs = outbox.durabilitySyncs;
+  const count = { calls: 0, ms: 0 };
+  outbox.makeDurableAsync = async function counted(this: Outbox): Promise<void> {
     const t0 = performance.now();
-    const synced = original.call(this);
-    count.ms += performance.now() - t0;
     count.calls++;
-    if (synced) count.syncs++;
-    return synced;
+    try {
+      await original.call(this);
+    } finally {
+      count.ms += performance.now() - t0;
+    }
   };
+  const read = (): WalSyncCount => ({ ...count, syncs: outbox.durabilitySyncs - firstSyncs });
   return {
-    read: () => ({ ...count }),
+    read,
     stop() {
-      outbox.makeDurable = original;
-      return { ...count };
+      outbox.makeDurableAsync = original;
+      return read();
     },
   };
 }
