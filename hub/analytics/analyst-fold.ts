@@ -2,9 +2,10 @@
 // and the next cursor. Exposure runs to the next Conditions record, capped, cut at Boot, Gap, Fork and holes. Pure.
 import { UNKNOWN_LEVEL, type Taxonomy } from '../../config/odd-config.js';
 import { decodeEnvelope, schema } from '../../proto/index.js';
-import type { AnalystCursor, CellAggregateRow } from '../store/analytics-store.js';
+import type { AnalystCursor, CellAggregateRow, HistogramBinRow } from '../store/analytics-store.js';
 import { cellKey, classifier } from './classify.js';
 import { addToCell, emptyCoverage, sourceOf, type CellStats, type CoverageAggregate, type Source } from './coverage.js';
+import { emptyHistograms, histogramObserver, type HistogramSet } from './histogram.js';
 
 export const HOUR_MS = 3_600_000;
 /** A sample's exposure is the time to the next Conditions record of its device, at most this. */
@@ -23,6 +24,9 @@ export class AnalystFold {
   readonly cursor: AnalystCursor;
   /** Hour bucket -> that hour's coverage deltas. */
   private readonly hours = new Map<number, CoverageAggregate>();
+  /** "hour|source" -> that hour's histograms of the source's samples. */
+  private readonly histograms = new Map<string, HistogramSet>();
+  private readonly observe;
   private readonly classify;
   private readonly unknownCell: string;
   records = 0;
@@ -32,6 +36,7 @@ export class AnalystFold {
   constructor(private readonly taxonomy: Taxonomy, start: AnalystCursor, private readonly capMs = DEFAULT_EXPOSURE_CAP_MS) {
     this.cursor = structuredClone(start);
     this.classify = classifier(taxonomy);
+    this.observe = histogramObserver(taxonomy);
     this.unknownCell = cellKey(taxonomy.dimensions.map(() => UNKNOWN_LEVEL));
   }
 
@@ -46,7 +51,12 @@ export class AnalystFold {
     switch (env.kind) {
       case 'conditions': {
         this.cut(timeMs);
-        const levels = this.classify(schema.Conditions.decode(body));
+        const conditions = schema.Conditions.decode(body);
+        const levels = this.classify(conditions);
+        const key = `${bucketOf(timeMs)}|${c.source}`;
+        let set = this.histograms.get(key);
+        if (!set) this.histograms.set(key, (set = emptyHistograms(this.taxonomy)));
+        this.observe(set, conditions);
         this.add1(timeMs, levels.join('/'), c.source, { samples: 1 });
         c.cell = cellKey(levels);
         c.pending = { cell: c.cell, source: c.source, timeMs };
@@ -110,6 +120,20 @@ export class AnalystFold {
     let agg = this.hours.get(bucket);
     if (!agg) this.hours.set(bucket, (agg = emptyCoverage(this.taxonomy)));
     addToCell(agg, cell.split('/'), source as Source, delta);
+  }
+
+  /** The histogram deltas as store rows (non-zero bins only; bin -1: missing). */
+  bins(): HistogramBinRow[] {
+    const out: HistogramBinRow[] = [];
+    for (const [key, set] of this.histograms) {
+      const [bucket, source] = key.split('|');
+      for (const h of Object.values(set)) {
+        const base = { deviceId: this.cursor.deviceId, bucketMs: Number(bucket), source, feature: h.feature, edges: JSON.stringify(h.edges) };
+        if (h.missing > 0) out.push({ ...base, bin: -1, count: h.missing });
+        h.counts.forEach((count, bin) => count > 0 && out.push({ ...base, bin, count }));
+      }
+    }
+    return out;
   }
 
   /** The deltas as store rows, in key order. */

@@ -29,6 +29,18 @@ export interface CellAggregateRow {
   handovers: number;
 }
 
+/** One bin's count of one feature, applied as a delta; bin -1 counts the samples that did not measure the field. */
+export interface HistogramBinRow {
+  deviceId: string;
+  bucketMs: number;
+  source: string;
+  feature: string;
+  /** The feature's edges as JSON. */
+  edges: string;
+  bin: number;
+  count: number;
+}
+
 export interface AggregateFilter {
   deviceId?: string;
   /** Hour buckets starting at or after this. */
@@ -42,10 +54,12 @@ export interface AnalyticsStore {
   /** Stored segments of a device holding seqs in (afterSeq, throughSeq], in seq order, at most `limit`. */
   segmentsBetween(deviceId: string, afterSeq: number, throughSeq: number, limit: number): Promise<{ firstSeq: number; lastSeq: number; raw: Uint8Array }[]>;
   /**
-   * Adds `rows` and moves the device's cursor from `expectedSeq` (null: no cursor yet) to `next`, in one
+   * Adds `rows` and `bins` and moves the device's cursor from `expectedSeq` (null: no cursor yet) to `next`, in one
    * transaction. Returns false and changes nothing when the cursor is no longer at `expectedSeq` (another analyst won).
    */
-  apply(taxonomy: string, expectedSeq: number | null, next: AnalystCursor, rows: CellAggregateRow[]): Promise<boolean>;
+  apply(taxonomy: string, expectedSeq: number | null, next: AnalystCursor, rows: CellAggregateRow[], bins?: HistogramBinRow[]): Promise<boolean>;
+  /** Every histogram bin row of a taxonomy, in key order. */
+  histogramRows(taxonomy: string, filter?: AggregateFilter): Promise<HistogramBinRow[]>;
   /** Every row of a taxonomy, in key order (for tests and exports). */
   aggregateRows(taxonomy: string, filter?: AggregateFilter): Promise<CellAggregateRow[]>;
   /** Rows summed over devices and hours, per cell and source. */
@@ -76,7 +90,7 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
     return rows.map((r) => ({ firstSeq: Number(r.first_seq), lastSeq: Number(r.last_seq), raw: r.raw }));
   }
 
-  async apply(taxonomy: string, expectedSeq: number | null, next: AnalystCursor, rows: CellAggregateRow[]): Promise<boolean> {
+  async apply(taxonomy: string, expectedSeq: number | null, next: AnalystCursor, rows: CellAggregateRow[], bins: HistogramBinRow[] = []): Promise<boolean> {
     const cursor = {
       seq: next.seq, source: next.source, cell: next.cell,
       pending_cell: next.pending?.cell ?? null, pending_source: next.pending?.source ?? null, pending_time_ms: next.pending?.timeMs ?? null,
@@ -103,6 +117,12 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
             handovers: eb('analytics_cells.handovers', '+', eb.ref('excluded.handovers')),
           }))).execute();
         }
+        for (let i = 0; i < bins.length; i += CHUNK) {
+          await trx.insertInto('analytics_histograms').values(bins.slice(i, i + CHUNK).map((b) => ({
+            taxonomy, device_id: b.deviceId, bucket_ms: b.bucketMs, source: b.source, feature: b.feature, edges: b.edges, bin: b.bin, count: b.count,
+          }))).onConflict((oc) => oc.columns(['taxonomy', 'device_id', 'bucket_ms', 'source', 'feature', 'edges', 'bin'])
+            .doUpdateSet((eb) => ({ count: eb('analytics_histograms.count', '+', eb.ref('excluded.count')) }))).execute();
+        }
       });
       return true;
     } catch (err) {
@@ -120,6 +140,17 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
     return rows.map((r) => ({
       deviceId: r.device_id, bucketMs: Number(r.bucket_ms), cell: r.cell, source: r.source,
       samples: Number(r.samples), exposure_ms: Number(r.exposure_ms), go: Number(r.go), no_go: Number(r.no_go), handovers: Number(r.handovers),
+    }));
+  }
+
+  async histogramRows(taxonomy: string, filter: AggregateFilter = {}): Promise<HistogramBinRow[]> {
+    let q = this.db.selectFrom('analytics_histograms').selectAll().where('taxonomy', '=', taxonomy);
+    if (filter.deviceId !== undefined) q = q.where('device_id', '=', filter.deviceId);
+    if (filter.sinceMs !== undefined) q = q.where('bucket_ms', '>=', filter.sinceMs);
+    if (filter.untilMs !== undefined) q = q.where('bucket_ms', '<', filter.untilMs);
+    const rows = await q.orderBy('device_id').orderBy('bucket_ms').orderBy('source').orderBy('feature').orderBy('edges').orderBy('bin').execute();
+    return rows.map((r) => ({
+      deviceId: r.device_id, bucketMs: Number(r.bucket_ms), source: r.source, feature: r.feature, edges: r.edges, bin: Number(r.bin), count: Number(r.count),
     }));
   }
 
@@ -141,11 +172,14 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
     await this.db.transaction().execute(async (trx) => {
       let cells = trx.deleteFrom('analytics_cells');
       let cursors = trx.deleteFrom('analytics_cursor');
+      let bins = trx.deleteFrom('analytics_histograms');
       if (taxonomy !== undefined) {
         cells = cells.where('taxonomy', '=', taxonomy);
         cursors = cursors.where('taxonomy', '=', taxonomy);
+        bins = bins.where('taxonomy', '=', taxonomy);
       }
       await cells.execute();
+      await bins.execute();
       await cursors.execute();
     });
   }

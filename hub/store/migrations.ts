@@ -111,4 +111,15 @@ export async function migrate(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgr
     .addColumn('handovers', big, (c) => c.notNull())
     .addPrimaryKeyConstraint('analytics_cells_pk', ['taxonomy', 'device_id', 'bucket_ms', 'cell', 'source'])
     .execute();
+  await db.schema.createTable('analytics_histograms').ifNotExists()
+    .addColumn('taxonomy', 'text', (c) => c.notNull())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('bucket_ms', big, (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('feature', 'text', (c) => c.notNull())
+    .addColumn('edges', 'text', (c) => c.notNull())
+    .addColumn('bin', 'integer', (c) => c.notNull())
+    .addColumn('count', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('analytics_histograms_pk', ['taxonomy', 'device_id', 'bucket_ms', 'source', 'feature', 'edges', 'bin'])
+    .execute();
 }

@@ -82,4 +82,16 @@ export interface HubTables {
     no_go: number;
     handovers: number;
   };
+  /** Additive fixed-bin counts per taxonomy, device, hour, source and feature (hub/analytics/histogram.ts); bin -1: missing. */
+  analytics_histograms: {
+    taxonomy: string;
+    device_id: string;
+    bucket_ms: number;
+    source: string;
+    feature: string;
+    /** The feature's edges, JSON: counts under other edges never add up. */
+    edges: string;
+    bin: number;
+    count: number;
+  };
 }

@@ -1,8 +1,8 @@
 // The slow, obvious recomputation the analyst is held to: every stored record of every device up to its
 // contiguous seq, each figure found by looking around each record rather than by carrying state.
-import type { Taxonomy } from '../../config/odd-config.js';
-import { classify, sourceOf } from '../../hub/analytics/index.js';
-import type { CellAggregateRow, HubStore } from '../../hub/store/index.js';
+import { CONDITIONS_FIELDS, type Taxonomy } from '../../config/odd-config.js';
+import { binOf, classify, sourceOf } from '../../hub/analytics/index.js';
+import type { CellAggregateRow, HistogramBinRow, HubStore } from '../../hub/store/index.js';
 import { bodyKind, decodeRecord, decodeSegment, toBigInt, toNumber, type RecordMessage } from '../../proto/index.js';
 
 const HOUR = 3_600_000;
@@ -72,4 +72,33 @@ export async function bruteForceRows(store: HubStore, taxonomy: Taxonomy, capMs 
     });
   }
   return [...sums.values()].sort((a, b) => a.deviceId.localeCompare(b.deviceId) || a.bucketMs - b.bucketMs || (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0) || (a.source < b.source ? -1 : 1));
+}
+
+/** Per device, hour, source (its latest Boot's), feature and bin: the Conditions samples up to `through` (default contiguous). */
+export async function bruteForceBins(store: HubStore, taxonomy: Taxonomy, through?: Map<string, number>): Promise<HistogramBinRow[]> {
+  const sums = new Map<string, HistogramBinRow>();
+  for (const state of await store.deviceStates()) {
+    const limit = through ? (through.get(state.deviceId) ?? 0) : state.contiguousSeq;
+    const bySeq = new Map<number, RecordMessage>();
+    for await (const s of store.rawSegments(state.deviceId)) {
+      for (const bytes of decodeSegment(s.raw).records) {
+        const rec = decodeRecord(bytes);
+        if (toNumber(rec.seq) <= limit) bySeq.set(toNumber(rec.seq), rec);
+      }
+    }
+    let source = 'unspecified';
+    for (const r of [...bySeq.values()].sort((a, b) => toNumber(a.seq) - toNumber(b.seq))) {
+      if (bodyKind(r) === 'boot') source = sourceOf(r.boot!.provenance?.source);
+      if (bodyKind(r) !== 'conditions') continue;
+      const bucketMs = Math.floor(Number(toBigInt(r.timeUnixNs) / 1_000_000n) / HOUR) * HOUR;
+      for (const f of taxonomy.features) {
+        const v = CONDITIONS_FIELDS.get(f.field)!.read(r.conditions!);
+        const bin = v === undefined || !Number.isFinite(v) ? -1 : binOf(f.edges, v);
+        const row = { deviceId: state.deviceId, bucketMs, source, feature: f.name, edges: JSON.stringify(f.edges), bin, count: 0 };
+        const key = JSON.stringify([row.deviceId, bucketMs, source, f.name, bin]);
+        (sums.get(key) ?? sums.set(key, row).get(key)!).count++;
+      }
+    }
+  }
+  return [...sums.values()];
 }

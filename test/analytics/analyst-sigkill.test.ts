@@ -13,13 +13,17 @@ import { CLI, ROOT } from '../helpers/cli.js';
 import { testKey, writeHubKeySync } from '../helpers/keys.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { bruteForceRows } from './analyst-brute.js';
+import { bruteForceBins, bruteForceRows } from './analyst-brute.js';
 import { randomHistory, segmentsOf } from './analyst-world.js';
 
 const tempDir = useTempDirs('fieldproof-analyst-kill-');
 const taxonomy = loadOddFile();
 const byKey = <T extends { deviceId: string; bucketMs: number; cell: string; source: string }>(rows: T[]) =>
   [...rows].sort((a, b) => (JSON.stringify([a.deviceId, a.bucketMs, a.cell, a.source]) < JSON.stringify([b.deviceId, b.bucketMs, b.cell, b.source]) ? -1 : 1));
+
+/** Bin counts by key, for an order-free comparison. */
+const binTotal = (rows: { deviceId: string; bucketMs: number; source: string; feature: string; bin: number; count: number }[]) =>
+  Object.fromEntries(rows.map((r) => [`${r.deviceId}|${r.bucketMs}|${r.source}|${r.feature}|${r.bin}`, r.count]).sort());
 
 function startHub(configFile: string): { child: ChildProcess; url: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'hub', '-c', configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -82,6 +86,7 @@ describe('analyst across SIGKILL of the hub', () => {
         const cursors = new Map((await store.analytics().cursors(taxonomy.fingerprint)).map((c) => [c.deviceId, c.seq]));
         const rows = await store.analytics().aggregateRows(taxonomy.fingerprint);
         expect(byKey(rows)).toEqual(byKey(await bruteForceRows(store, taxonomy, 5000, cursors)));
+        expect(binTotal(await store.analytics().histogramRows(taxonomy.fingerprint))).toEqual(binTotal(await bruteForceBins(store, taxonomy, cursors)));
         await store.close();
       }
       const hub = startHub(configFile);
@@ -101,6 +106,7 @@ describe('analyst across SIGKILL of the hub', () => {
     try {
       const rows = await store.analytics().aggregateRows(taxonomy.fingerprint);
       expect(byKey(rows)).toEqual(byKey(await bruteForceRows(store, taxonomy)));
+      expect(binTotal(await store.analytics().histogramRows(taxonomy.fingerprint))).toEqual(binTotal(await bruteForceBins(store, taxonomy)));
       expect(rows.reduce((s, r) => s + r.samples, 0)).toBeGreaterThan(1000);
     } finally {
       await store.close();

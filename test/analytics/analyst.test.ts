@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOddFile } from '../../config/odd-config.js';
 import { Analyst } from '../../hub/analytics/analyst.js';
-import type { CellAggregateRow, HubStore } from '../../hub/store/index.js';
+import type { CellAggregateRow, HistogramBinRow, HubStore } from '../../hub/store/index.js';
 import { openSqliteStore } from '../../hub/store/sqlite/open-sqlite.js';
 import { testKey } from '../helpers/keys.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
-import { bruteForceRows } from './analyst-brute.js';
+import { bruteForceBins, bruteForceRows } from './analyst-brute.js';
 import { ingest, randomHistory, rng, segmentsOf } from './analyst-world.js';
 
 const tempDir = useTempDirs('fieldproof-analyst-');
 const taxonomy = loadOddFile();
 
+const binsSorted = (rows: HistogramBinRow[]) => [...rows].sort((a, b) => (JSON.stringify([a.deviceId, a.bucketMs, a.source, a.feature, a.bin]) < JSON.stringify([b.deviceId, b.bucketMs, b.source, b.feature, b.bin]) ? -1 : 1));
 const sorted = (rows: CellAggregateRow[]) => [...rows].sort((a, b) => (JSON.stringify([a.deviceId, a.bucketMs, a.cell, a.source]) < JSON.stringify([b.deviceId, b.bucketMs, b.cell, b.source]) ? -1 : 1));
 
 interface Fleet {
@@ -63,12 +64,16 @@ describe('analyst', () => {
       expect(brute.some((r) => r.exposure_ms > 0) && brute.some((r) => r.handovers > 0) && brute.some((r) => r.no_go > 0)).toBe(true);
       expect(new Set(brute.map((r) => r.source))).toEqual(new Set(['field', 'simulation', 'replay', 'unspecified']));
       expect(sorted(live)).toEqual(sorted(brute));
+      const bins = await store.analytics().histogramRows(taxonomy.fingerprint);
+      expect(bins.some((b) => b.bin === -1) && bins.some((b) => b.feature === 'perception_confidence')).toBe(true);
+      expect(binsSorted(bins)).toEqual(binsSorted(await bruteForceBins(store, taxonomy)));
 
       const cursors = await store.analytics().cursors(taxonomy.fingerprint);
       const records = await analyst.reindex();
       expect(records).toBe(await store.countRecords());
       expect(sorted(await store.analytics().aggregateRows(taxonomy.fingerprint))).toEqual(sorted(live));
       expect(await store.analytics().cursors(taxonomy.fingerprint)).toEqual(cursors);
+      expect(binsSorted(await store.analytics().histogramRows(taxonomy.fingerprint))).toEqual(binsSorted(bins));
     } finally {
       await store.close();
     }
@@ -89,6 +94,7 @@ describe('analyst', () => {
       const analyst = new Analyst({ store, taxonomy, batchRecords: 7 });
       await analyst.catchUp();
       expect(sorted(await store.analytics().aggregateRows(taxonomy.fingerprint))).toEqual(sorted(await bruteForceRows(store, taxonomy)));
+      expect(binsSorted(await store.analytics().histogramRows(taxonomy.fingerprint))).toEqual(binsSorted(await bruteForceBins(store, taxonomy)));
     } finally {
       await store.close();
     }
@@ -112,6 +118,7 @@ describe('analyst', () => {
       side.close();
       await analyst.catchUp();
       expect(sorted(await store.analytics().aggregateRows(taxonomy.fingerprint))).toEqual(sorted(await bruteForceRows(store, taxonomy)));
+      expect(binsSorted(await store.analytics().histogramRows(taxonomy.fingerprint))).toEqual(binsSorted(await bruteForceBins(store, taxonomy)));
     } finally {
       await store.close();
     }
@@ -126,6 +133,7 @@ describe('analyst', () => {
       const b = new Analyst({ store, taxonomy, batchRecords: 30 });
       await Promise.all([a.catchUp(), b.catchUp()]);
       expect(sorted(await store.analytics().aggregateRows(taxonomy.fingerprint))).toEqual(sorted(await bruteForceRows(store, taxonomy)));
+      expect(binsSorted(await store.analytics().histogramRows(taxonomy.fingerprint))).toEqual(binsSorted(await bruteForceBins(store, taxonomy)));
     } finally {
       await store.close();
     }
