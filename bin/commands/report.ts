@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig } from '../../config/index.js';
 import { loadOddFile } from '../../config/odd-config.js';
 import type { CoverageReport, HubStore } from '../../hub/index.js';
-import { action, printJson } from '../cli-support.js';
+import { action, CliError, printJson } from '../cli-support.js';
 
 interface StoreOpts { config?: string; store?: string; odd?: string; device?: string; json: boolean }
 
@@ -27,6 +27,32 @@ function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** An ISO 8601 time or Unix milliseconds, for --since and --until. */
+function time(flag: string) {
+  return (v: string): number => {
+    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    if (!Number.isFinite(ms)) throw new CliError(`${flag}: expected an ISO 8601 time (2026-01-31T12:00Z) or Unix milliseconds, got "${v}"`);
+    return ms;
+  };
+}
+
+/** Samples per level pair of two dimensions, from the report's cells; '-' where none. */
+export function formatGrid(r: CoverageReport, taxonomy: { dimensions: { name: string; levels: { name: string }[] }[] }, dims: string[]): string {
+  const [a, b] = dims.map((d) => {
+    const i = r.taxonomy.dimensions.indexOf(d);
+    if (i < 0 || dims.length !== 2) throw new CliError(`--grid: expected two of ${r.taxonomy.dimensions.join(', ')}, as A,B; got "${dims.join(',')}"`);
+    return { i, levels: [...taxonomy.dimensions[i].levels.map((l) => l.name), 'unknown'] };
+  });
+  const counts = new Map<string, number>();
+  for (const c of r.cells) {
+    const levels = c.key.split('/');
+    const key = `${levels[a.i]}|${levels[b.i]}`;
+    counts.set(key, (counts.get(key) ?? 0) + c.total.samples);
+  }
+  const rows = a.levels.map((la) => [la, ...b.levels.map((lb) => String(counts.get(`${la}|${lb}`) ?? '-'))]);
+  return `\nsamples by ${dims[0]} (rows) and ${dims[1]} (columns):\n` + table([`${dims[0]} \\ ${dims[1]}`, ...b.levels], rows);
 }
 
 export function formatCoverage(r: CoverageReport, cellLimit = 20): string {
@@ -72,13 +98,16 @@ export function registerReport(program: Command): void {
     .description('t = 1, pairwise and full-cell coverage of the taxonomy, per source, with the uncovered pairs and the cells seen')
     .option('--odd <file>', 'operating-domain taxonomy (default config/odd/default.yaml; the hub analyses under the default)')
     .option('--limit <n>', 'uncovered and field-only pairs listed at most', (v) => Number.parseInt(v, 10), 10)
-    .action(action(async (opts: StoreOpts & { limit: number }) => {
+    .option('--since <time>', 'hours from this time on (ISO 8601 or Unix ms; whole hours: the aggregates are hourly)', time('--since'))
+    .option('--until <time>', 'hours before this time', time('--until'))
+    .option('--grid <a,b>', 'also print samples per level pair of two dimensions, e.g. weather,lighting')
+    .action(action(async (opts: StoreOpts & { limit: number; since?: number; until?: number; grid?: string }) => {
       const taxonomy = loadOddFile(opts.odd);
       const store = await openReportStore(opts);
       try {
-        const r = await (await hubModule()).coverageReport(store, taxonomy, { deviceId: opts.device, limit: opts.limit });
+        const r = await (await hubModule()).coverageReport(store, taxonomy, { deviceId: opts.device, limit: opts.limit, sinceMs: opts.since, untilMs: opts.until });
         if (opts.json) printJson(r);
-        else process.stdout.write(formatCoverage(r));
+        else process.stdout.write(formatCoverage(r) + (opts.grid ? formatGrid(r, taxonomy, opts.grid.split(',')) : ''));
       } finally {
         await store.close();
       }

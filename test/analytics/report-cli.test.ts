@@ -22,7 +22,7 @@ beforeAll(async () => {
   for (const [deviceId, seed, sources] of [['ugv-1', 11, [1, 1]], ['sim-1', 12, [2, 2]]] as const) {
     const key = await testKey(seed);
     await store.addDeviceKey(deviceId, key.keyId, key.publicKey);
-    const { history, evicted } = randomHistory(deviceId, seed, 120, [...sources]);
+    const { history, evicted } = randomHistory(deviceId, seed, 400, [...sources]);
     await ingest(store, deviceId, segmentsOf(history, key, seed, evicted));
   }
   await new Analyst({ store, taxonomy }).catchUp();
@@ -69,6 +69,22 @@ describe('report and reindex CLI', () => {
     expect(j.coverage.map((c: { sources: string }) => c.sources)).toEqual(['all', 'field']);
     expect(j.coverage[0].t2.covered).toBeGreaterThan(0);
     expect(j.coverage[0].t2.covered + j.uncovered_pairs_total).toBe(j.coverage[0].t2.valid);
+  });
+
+  it('report coverage --grid prints samples per level pair; --since and --until pick whole hours', async () => {
+    const r = await runCli(['report', 'coverage', '--store', path, '--grid', 'weather,lighting']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^weather \\ lighting +day +dusk +night +glare +unknown$/m);
+    expect(r.stdout).toMatch(/^sleet +- +- +- +- +-$/m);
+    const hours = [...new Set(live.map((x) => x.bucketMs))].sort((a, b) => a - b);
+    expect(hours.length).toBeGreaterThan(1);
+    const since = await runCli(['report', 'coverage', '--store', path, '--since', new Date(hours[1]).toISOString(), '--until', String(hours[1] + 3_600_000), '--json']);
+    expect(JSON.parse(since.stdout).totals.all.samples).toBe(live.filter((x) => x.bucketMs === hours[1]).reduce((s, x) => s + x.samples, 0));
+    const bad = await runCli(['report', 'coverage', '--store', path, '--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since: expected an ISO 8601 time');
+    const grid = await runCli(['report', 'coverage', '--store', path, '--grid', 'weather']);
+    expect(grid.stderr).toContain('--grid: expected two of weather, lighting');
   });
 
   it('report devices lists each device, as a table and as JSON', async () => {
