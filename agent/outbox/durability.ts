@@ -11,12 +11,20 @@ export class WalSync {
   private closing = false;
   /** fdatasync calls made, for the benchmarks. */
   syncs = 0;
+  /** Bumped when seqs are issued again (a fork): a sync begun before it proves nothing about them. */
+  private generation = 0;
 
   constructor(private readonly dbPath: string, private readonly alwaysDurable: boolean) {}
 
   /** Highest seq known to be on stable storage. */
   get durableThrough(): number {
     return this.durable;
+  }
+
+  /** Seqs above `seq` are being issued anew (a fork re-issues records): they are not known durable. */
+  forgetAbove(seq: number): void {
+    this.durable = Math.min(this.durable, seq);
+    this.generation++;
   }
 
   /** Records that everything through `seq` is durable already (a FULL-sync commit, or sync: full). */
@@ -59,12 +67,13 @@ export class WalSync {
       return;
     }
     this.syncs++;
+    const generation = this.generation;
     this.running = new Promise<void>((resolve, reject) => fdatasync(fd, (err) => {
       this.running = undefined;
       if (this.closing) this.closeNow();
       if (err) reject(err);
       else {
-        this.durable = Math.max(this.durable, target);
+        if (generation === this.generation) this.durable = Math.max(this.durable, target);
         resolve();
       }
     }));

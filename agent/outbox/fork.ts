@@ -1,6 +1,8 @@
 // What a fork needs besides the outbox's own machinery: the claim (a signed hub statement that this
 // outbox's chain diverged), the Fork record's body, and the held records to re-issue, a page at a time.
-import { decodeEnvelope, decodeRecord, encodedBodyOf, hashEquals, recordsOfFragment, toNumber, type Body, type EncodedBody } from '../../proto/index.js';
+import {
+  decodeEnvelope, decodeRecord, encodeBody, encodedBodyOf, hashEquals, recordsOfFragment, recordToJson, toNumber, type Body, type BodyKind, type EncodedBody,
+} from '../../proto/index.js';
 import type { OutboxDatabase } from './database.js';
 
 /** A signed hub statement that contradicts this outbox (from the uplink's ack check). */
@@ -43,6 +45,18 @@ export interface HeldRecord {
 const PAGE_CHUNKS = 64;
 
 /**
+ * Bodies that make claims about seqs or keys (a Gap's range, a Boot's acked_through, a Fork's hub seq, a
+ * key rotation): re-issued under new seqs they would claim the wrong things, so they go again as Markers
+ * that quote them, with their original seq.
+ */
+const CLAIMS = new Set<BodyKind | undefined>(['gap', 'boot', 'fork', 'keyRotation']);
+
+function claimAsMarker(kind: BodyKind, seq: number, bytes: Uint8Array): Body {
+  const quoted = recordToJson(decodeRecord(bytes))[kind];
+  return { marker: { kind: `fork.original_${kind}`, text: JSON.stringify(quoted), severity: 1, tags: { original_seq: String(seq) } } };
+}
+
+/**
  * Moves every chunk after `afterSeq` into a temporary table (with the priority of its segment, or
  * `openPriority` for the unsealed tail) and deletes them and their segments from the outbox: the seqs
  * they held may be taken by the re-issued records. Returns how many records moved.
@@ -70,8 +84,9 @@ export function* heldPages(db: OutboxDatabase): Generator<HeldRecord[]> {
     for (const row of rows) {
       for (const bytes of recordsOfFragment(row.data)) {
         const env = decodeEnvelope(bytes);
-        const body = encodedBodyOf(env);
-        if (body) out.push({ timeUnixNs: env.timeUnixNs, monoNs: env.monoNs, body, priority: row.priority });
+        const body = CLAIMS.has(env.kind) ? encodeBody(claimAsMarker(env.kind!, env.seq, bytes)) : encodedBodyOf(env);
+        if (!body) throw new Error(`record seq ${env.seq} has no body this agent knows: cannot re-issue it`);
+        out.push({ timeUnixNs: env.timeUnixNs, monoNs: env.monoNs, body, priority: row.priority });
       }
       after = row.first_seq;
     }

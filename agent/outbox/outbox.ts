@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import {
   createSeal, decodeRecord, decodeSeal, encodeBody, encodeSeal, framedSize, recordSize, recordsOfFragment,
-  sealFragment, sha256, writeFramedRecord, hashEquals, decodeSegment, verifySegment, KeyRing, GENESIS_HASH, HASH_BYTES, type Body, type CheckpointFields, type DeviceKey, type SealMessage, type EncodedBody, type RecordFields,
+  sealFragment, sha256, writeFramedRecord, hashEquals, decodeEnvelope, decodeSegment, toNumber, GENESIS_HASH, HASH_BYTES, type Body, type CheckpointFields, type DeviceKey, type SegmentMessage, type EncodedBody, type RecordFields,
 } from '../../proto/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openOutboxDatabase, type OutboxDatabase } from './database.js';
@@ -19,6 +19,7 @@ import { WalSync } from './durability.js';
 import { forkBody, heldPages, setAsideHeld, type ForkClaim, type ForkResult, type HeldRecord } from './fork.js';
 import { keepReceipt } from './receipts.js';
 import { recordHashAt } from './record-at.js';
+import { hashThrough, prevHashAfter } from './splice-hashes.js';
 import { Priority, priorityOf } from './priority.js';
 
 export interface OutboxOptions {
@@ -449,6 +450,8 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
         const moved = setAsideHeld(this.db, acked.seq, s.open_priority);
         const renumbered = moved > 0 ? { first: acked.seq + 1, last: s.head_seq } : { first: 0, last: 0 };
         const newFirstSeq = claim.hubSeq + 2;
+        // The seqs from here on are issued anew: none of them is known to be on disk yet.
+        this.walSync.forgetAbove(claim.hubSeq);
         Object.assign(s, { head_seq: claim.hubSeq, head_hash: claim.hubHash, sealed_through: claim.hubSeq, open_since_ms: null, open_priority: Priority.BULK, open_bytes: 0, bytes_total: 0 });
         // Acknowledged: what the hub's checkpoint covers (a Boot's acked_through must not hide a hole below hubSeq).
         this.db.prepare('UPDATE state SET acked_seq = ?, acked_hash = ? WHERE id = 1').run(claim.contiguousSeq, claim.contiguousHash);
@@ -473,9 +476,7 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
    */
   segmentProblem(payload: Uint8Array): string | undefined {
     try {
-      const segment = decodeSegment(payload);
-      const verified = verifySegment(segment.records, segment.seal as SealMessage | null, new KeyRing([this.key.publicKey]), this.deviceId);
-      return verified.segment ? undefined : verified.problems[0].message;
+      return recordsProblem(decodeSegment(payload));
     } catch (err) {
       return (err as Error).message;
     }
@@ -492,14 +493,18 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
       const row = this.db.prepare('SELECT last_seq, bytes, seal FROM segments WHERE first_seq = ?').get(firstSeq) as { last_seq: number; bytes: number; seal: Uint8Array } | undefined;
       if (!row) return undefined;
       const acked = this.ackedPoint();
-      const firstPrevHash = firstSeq - 1 === acked.seq ? acked.hash : recordHashAt(this.db, firstSeq - 1) ?? GENESIS_HASH;
+      // Both sides must splice exactly, or the hub cannot go past the gap: the hash before (a held record or
+      // seal, or the Gap of a range dropped just before), and after (the next record's prev_hash, which a
+      // damaged seal may contradict).
+      const firstPrevHash = hashThrough(this.db, firstSeq - 1, acked) ?? GENESIS_HASH;
+      const lastHash = prevHashAfter(this.db, row.last_seq) ?? decodeSeal(row.seal).lastHash;
       const s = this.readState();
       this.stmt.deleteChunks.run(firstSeq, row.last_seq);
       this.stmt.deleteSegments.run(firstSeq, row.last_seq);
       s.bytes_total -= row.bytes;
       const gap: Body = {
         gap: {
-          firstSeq, lastSeq: row.last_seq, reason: GAP_OUTBOX_DAMAGED, firstPrevHash, lastHash: decodeSeal(row.seal).lastHash, bytesLost: row.bytes,
+          firstSeq, lastSeq: row.last_seq, reason: GAP_OUTBOX_DAMAGED, firstPrevHash, lastHash, bytesLost: row.bytes,
           detail: `records damaged in the outbox after they were sealed (${problem}); the hub would refuse them on every send`,
         },
       };
@@ -881,6 +886,27 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     }, wait);
     this.sealTimer.unref();
   }
+}
+
+/**
+ * Whether a segment's records still are what its seal names: consecutive seqs, each prev_hash the hash of
+ * the record before, the last one hashing to the seal's last_hash. The signature is not checked here: a
+ * segment sealed under an earlier device key is not damage, and the hub still trusts that key.
+ */
+function recordsProblem(segment: SegmentMessage): string | undefined {
+  const seal = segment.seal;
+  if (!seal) return 'segment has no seal';
+  const first = toNumber(seal.firstSeq);
+  const last = toNumber(seal.lastSeq);
+  if (segment.records.length !== last - first + 1) return `seal names seq ${first}..${last}, the segment holds ${segment.records.length} records`;
+  let prev: Uint8Array | undefined;
+  for (let i = 0; i < segment.records.length; i++) {
+    const env = decodeEnvelope(segment.records[i]);
+    if (env.seq !== first + i) return `record ${i} has seq ${env.seq}, expected ${first + i}`;
+    if (prev && !hashEquals(env.prevHash, prev)) return `record seq ${env.seq} does not follow seq ${env.seq - 1} (altered bytes)`;
+    prev = sha256(segment.records[i]);
+  }
+  return prev && hashEquals(prev, seal.lastHash) ? undefined : `record seq ${last} does not hash to the seal's last_hash (altered bytes)`;
 }
 
 /** A reusable buffer for one commit's records and their hashes; a batch too large for it gets its own. */

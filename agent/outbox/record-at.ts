@@ -12,6 +12,10 @@ export function recordHashAt(db: OutboxDatabase, seq: number): Uint8Array | unde
   const chunk = db.prepare('SELECT first_seq, data FROM chunks WHERE first_seq <= ? AND last_seq >= ? ORDER BY first_seq DESC LIMIT 1')
     .get(seq, seq) as { first_seq: number; data: Uint8Array } | undefined;
   if (!chunk) return undefined;
-  const record = recordsOfFragment(chunk.data)[seq - chunk.first_seq];
-  return record && sha256(record);
+  try {
+    const record = recordsOfFragment(chunk.data)[seq - chunk.first_seq];
+    return record && sha256(record);
+  } catch {
+    return undefined; // a damaged chunk holds no record anyone can vouch for
+  }
 }
