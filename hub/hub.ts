@@ -29,6 +29,8 @@ export interface HubStartOptions {
   onRejected?(r: Rejection, topic: string): void;
   /** An already loaded hub key (the demo and simulator keep keys in memory); default: config.key_file. */
   key?: DeviceKey;
+  /** false: no analyst in this process (benches of ingest alone; another process analyses, or `hub reindex` later). */
+  analyst?: boolean;
 }
 
 export class Hub {
@@ -40,6 +42,8 @@ export class Hub {
   private readonly pendingAcks = new Set<string>();
   /** Per device, the seq ranges of segments committed or found stored since its last ack. */
   private readonly received = new Map<string, HeldRange[]>();
+  /** When a CONFLICT of each (device, seq range) was last recorded as an integrity event. */
+  private readonly conflictsRecorded = new Map<string, number>();
   private ackScheduled = false;
   private ackChain: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -117,8 +121,10 @@ export class Hub {
       onEvent: (event, detail) => (event === 'error' ? this.log.warn({ detail }, 'mqtt error') : this.log.info({ event }, `mqtt ${event}`)),
     });
     // catches up from its cursors after a restart, then follows the commits
-    this.analyst = new Analyst({ store: this.store, log: this.log, onLag: (lag) => this.metrics.analystLag.set(lag) });
-    this.analyst.start();
+    if (this.options.analyst !== false) {
+      this.analyst = new Analyst({ store: this.store, log: this.log, onLag: (lag) => this.metrics.analystLag.set(lag) });
+      this.analyst.start();
+    }
     this.log.info({ hub: c.hub_id, keyId: this.key.keyId, mqtt: this.mqttUrl, store: c.store.driver, shared: this.broker ? '' : c.mqtt.shared_group }, 'hub started');
   }
 
@@ -205,6 +211,12 @@ export class Hub {
     if (r.code === 'BROKEN_LINK' && deviceId) this.scheduleAck(deviceId);
     if (r.code === 'CONFLICT' && deviceId) {
       this.scheduleAck(deviceId);
+      // An agent resends a conflicting segment until it sees the ack: one integrity event per segment a minute.
+      const key = `${deviceId} ${r.firstSeq}..${r.lastSeq}`;
+      const now = Date.now();
+      if (now - (this.conflictsRecorded.get(key) ?? -Infinity) < 60_000) return;
+      if (this.conflictsRecorded.size > 10_000) this.conflictsRecorded.clear();
+      this.conflictsRecorded.set(key, now);
       await this.recordIntegrity(deviceId, 'conflict', r.lastSeq ?? 0, r.firstSeq, r.lastSeq,
         `offered other content for seqs the hub holds: ${r.message}. The device's chain diverged (restored backup, rolled-back disk or cloned outbox); it continues after the hub's head once it sees the signed ack`);
     }

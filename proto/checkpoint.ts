@@ -43,10 +43,13 @@ export function checkpointNote(f: CheckpointFields): Uint8Array {
   return text.encode(`${origin('checkpoint', f.deviceId)}\n${f.seq}\n${base64(hash32(f.hash))}\n${hubLine(f.hubKeyId, f.hubTimeUnixNs)}\n`);
 }
 
-/** The bytes the stored_beyond signature covers: same note shape, one line per range. */
-export function beyondStatement(hubKeyId: string, deviceId: string, hubTimeUnixNs: bigint, ranges: readonly HeldRange[]): Uint8Array {
+/**
+ * The bytes the stored_beyond signature covers: same note shape, bound to the checkpoint it travels with
+ * (its seq and hash), then one line per range. Ranges cannot be stripped from, or moved onto, another ack.
+ */
+export function beyondStatement(cp: CheckpointFields, ranges: readonly HeldRange[]): Uint8Array {
   const lines = ranges.map((r) => `${r.first} ${r.last} ${base64(hash32(r.lastHash))}\n`).join('');
-  return text.encode(`${origin('stored-beyond', deviceId)}\n${hubLine(hubKeyId, hubTimeUnixNs)}\n${lines}`);
+  return text.encode(`${origin('stored-beyond', cp.deviceId)}\n${hubLine(cp.hubKeyId, cp.hubTimeUnixNs)}\ncheckpoint ${cp.seq} ${base64(hash32(cp.hash))}\n${lines}`);
 }
 
 export function signCheckpoint(f: CheckpointFields, hubSecretKey: Uint8Array): fieldproof.v1.Checkpoint.$Properties {
@@ -56,8 +59,8 @@ export function signCheckpoint(f: CheckpointFields, hubSecretKey: Uint8Array): f
   };
 }
 
-export function signBeyond(hubKeyId: string, deviceId: string, hubTimeUnixNs: bigint, ranges: readonly HeldRange[], hubSecretKey: Uint8Array): Uint8Array {
-  return signSync(beyondStatement(hubKeyId, deviceId, hubTimeUnixNs, ranges), hubSecretKey);
+export function signBeyond(cp: CheckpointFields, ranges: readonly HeldRange[], hubSecretKey: Uint8Array): Uint8Array {
+  return signSync(beyondStatement(cp, ranges), hubSecretKey);
 }
 
 /** The fields of a decoded checkpoint, as plain numbers and bigints. */
@@ -87,7 +90,7 @@ export async function checkCheckpoint(cp: CheckpointMessage, hubKeys: KeyRing, b
 export function checkBeyondSync(cp: CheckpointFields, ranges: readonly HeldRange[], signature: Uint8Array, hubKeys: KeyRing): boolean {
   const publicKey = hubKeys.publicKey(cp.hubKeyId);
   if (!publicKey) return false;
-  const statement = noteOrUndefined(() => beyondStatement(cp.hubKeyId, cp.deviceId, cp.hubTimeUnixNs, ranges));
+  const statement = noteOrUndefined(() => beyondStatement(cp, ranges));
   return statement !== undefined && verifySync(signature, statement, publicKey);
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAck, type LocalChain } from '../agent/uplink/ack-check.js';
 import {
-  checkpointNote, encodeAck, fromHex, GENESIS_HASH, KeyRing, sha256, signBeyond, signCheckpoint, verify, type CheckpointFields, type DeviceKey,
+  checkpointNote, encodeAck, fromHex, GENESIS_HASH, KeyRing, sha256, signBeyond, signCheckpoint, verify, type CheckpointFields, type DeviceKey, type HeldRange,
 } from '../proto/index.js';
 import { testKey } from './helpers/keys.js';
 
@@ -22,9 +22,10 @@ async function setup() {
   return { hub, rogue, ring: new KeyRing([hub.publicKey]) };
 }
 
-function ack(key: DeviceKey, f: Partial<CheckpointFields> & { seq: number }, extra: Parameters<typeof encodeAck>[0] = {}): Uint8Array {
+function ack(key: DeviceKey, f: Partial<CheckpointFields> & { seq: number }, extra: Parameters<typeof encodeAck>[0] = {}, beyond?: { ranges: HeldRange[]; key: DeviceKey }): Uint8Array {
   const fields = { hubKeyId: key.keyId, deviceId: DEVICE, hash: hashOf(f.seq), hubTimeUnixNs: 1_700_000_000_000_000_000n, ...f };
-  return encodeAck({ deviceId: DEVICE, checkpoint: signCheckpoint(fields, key.secretKey), ...extra });
+  const ranges = beyond && { storedBeyond: beyond.ranges, beyondSignature: signBeyond({ ...fields, hubKeyId: beyond.key.keyId }, beyond.ranges, beyond.key.secretKey) };
+  return encodeAck({ deviceId: DEVICE, checkpoint: signCheckpoint(fields, key.secretKey), ...ranges, ...extra });
 }
 
 describe('checkAck', () => {
@@ -73,13 +74,17 @@ describe('checkAck', () => {
     const { hub, rogue, ring } = await setup();
     const time = 1_700_000_000_000_000_000n;
     const ranges = [{ first: 17, last: 18, lastHash: hashOf(18) }, { first: 20, last: 20, lastHash: hashOf(99) }];
-    const signed = ack(hub, { seq: 15 }, { storedBeyond: ranges, beyondSignature: signBeyond(hub.keyId, DEVICE, time, ranges, hub.secretKey) });
+    const signed = ack(hub, { seq: 15, hubTimeUnixNs: time }, {}, { ranges, key: hub });
     expect(checkAck(signed, ring, local)).toMatchObject({ ok: true, storedBeyond: [ranges[0]], divergence: { reason: 'HASH_MISMATCH', hubSeq: 20, evidenceSeq: 20 } });
     // The range that differs is not the furthest: the fork continues after 20 but re-checks the evidence at 13.
     const mixed = [{ first: 11, last: 13, lastHash: hashOf(99) }, { first: 16, last: 20, lastHash: hashOf(20) }];
-    const both = ack(hub, { seq: 10, hash: hashOf(10) }, { storedBeyond: mixed, beyondSignature: signBeyond(hub.keyId, DEVICE, time, mixed, hub.secretKey) });
+    const both = ack(hub, { seq: 10, hash: hashOf(10), hubTimeUnixNs: time }, {}, { ranges: mixed, key: hub });
     expect(checkAck(both, ring, local)).toMatchObject({ ok: true, divergence: { reason: 'HASH_MISMATCH', hubSeq: 20, evidenceSeq: 13, contiguousSeq: 10, abandoned: [{ first: 14, last: 15 }] } });
-    const forged = ack(hub, { seq: 15 }, { storedBeyond: ranges, beyondSignature: signBeyond(rogue.keyId, DEVICE, time, ranges, rogue.secretKey) });
+    const forged = ack(hub, { seq: 15, hubTimeUnixNs: time }, {}, { ranges, key: rogue });
+    // Genuine ranges moved onto another genuine ack (another checkpoint) do not verify there.
+    const moved = encodeAck({ deviceId: DEVICE, checkpoint: signCheckpoint({ hubKeyId: hub.keyId, deviceId: DEVICE, seq: 14, hash: hashOf(14), hubTimeUnixNs: time }, hub.secretKey),
+      storedBeyond: ranges, beyondSignature: signBeyond({ hubKeyId: hub.keyId, deviceId: DEVICE, seq: 15, hash: hashOf(15), hubTimeUnixNs: time }, ranges, hub.secretKey) });
+    expect(checkAck(moved, ring, local)).toMatchObject({ ok: true, storedBeyond: [] });
     expect(checkAck(forged, ring, local)).toMatchObject({ ok: true, storedBeyond: [] });
     expect((checkAck(forged, ring, local) as { divergence?: unknown }).divergence).toBeUndefined();
   });

@@ -40,7 +40,7 @@ export async function buildAck(store: HubStore, deviceId: string, signer: AckSig
     hubId: signer.hubId,
     checkpoint: signCheckpoint(fields, signer.key.secretKey),
     storedBeyond,
-    beyondSignature: storedBeyond.length ? signBeyond(fields.hubKeyId, deviceId, hubTimeUnixNs, storedBeyond, signer.key.secretKey) : undefined,
+    beyondSignature: storedBeyond.length ? signBeyond(fields, storedBeyond, signer.key.secretKey) : undefined,
     resend,
   });
   return { deviceId, storedThrough: state.contiguousSeq, storedBeyond, resend, payload };

@@ -90,9 +90,10 @@ export function forgedAcks(ctx: SuiteContext): void {
     // it holds other content: a fork, re-issuing the records after the hub's head; see e2e-forks.ts.)
     await expectIgnored(w, agent, broker.url, signedAck(rogue, id, { seq: head - 10, hash: sha256(randomBytes(8)) }), 'unknown_hub_key');
     // Signed ranges beyond the checkpoint under a bad signature are dropped with the rest of the ack untouched.
+    const rogueCp = { hubKeyId: rogue.keyId, deviceId: id, seq: head, hash: ownHead, hubTimeUnixNs: 1n };
     const withRanges = encodeAck({
-      deviceId: id, checkpoint: signCheckpoint({ hubKeyId: rogue.keyId, deviceId: id, seq: head, hash: ownHead, hubTimeUnixNs: 1n }, rogue.secretKey),
-      storedBeyond: [{ first: 1, last: head, lastHash: ownHead }], beyondSignature: signBeyond(rogue.keyId, id, 1n, [{ first: 1, last: head, lastHash: ownHead }], rogue.secretKey),
+      deviceId: id, checkpoint: signCheckpoint(rogueCp, rogue.secretKey),
+      storedBeyond: [{ first: 1, last: head, lastHash: ownHead }], beyondSignature: signBeyond(rogueCp, [{ first: 1, last: head, lastHash: ownHead }], rogue.secretKey),
     });
     await expectIgnored(w, agent, broker.url, withRanges, 'unknown_hub_key');
 
