@@ -71,7 +71,7 @@ describe('mission source', () => {
     const db = new Database(corrupt);
     db.prepare('UPDATE chunks SET data = ? WHERE first_seq = (SELECT MIN(first_seq) FROM chunks)').run(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 1, 2]));
     db.close();
-    expect(() => openMission(corrupt)).toThrow(expect.objectContaining({ code: 'UNVERIFIED', message: expect.stringMatching(/corrupt\.db: the chain does not verify: FAILED at seq 1: records seq 1\.\.\d+ cannot be read back: malformed segment/) }));
+    expect(() => openMission(corrupt)).toThrow(expect.objectContaining({ code: 'UNVERIFIED', message: expect.stringMatching(/corrupt\.db: the chain does not verify: records seq 1\.\.\d+ cannot be decoded \(malformed segment: .*\): altered or corrupt/) }));
   });
 });
 
