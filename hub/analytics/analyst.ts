@@ -15,6 +15,8 @@ export interface AnalystOptions {
   batchRecords?: number;
   /** Looks for work this often even when nothing pokes it. */
   intervalMs?: number;
+  /** After a pass that caught up, waits this long before the next (pokes meanwhile gather into one batch). */
+  settleMs?: number;
   log?: Logger;
   /** Called after each pass with the seqs committed but not analysed yet, over every device. */
   onLag?(lag: number): void;
@@ -36,6 +38,7 @@ export class Analyst {
   private running: Promise<void> | undefined;
   private wanted = false;
   private stopped = false;
+  private wake: (() => void) | undefined;
   lag = 0;
 
   constructor(private readonly o: AnalystOptions) {
@@ -60,20 +63,32 @@ export class Analyst {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.wake?.();
     await this.running;
   }
 
   private async loop(): Promise<void> {
     while (this.wanted && !this.stopped) {
       this.wanted = false;
+      let more = false;
       try {
-        if ((await this.pass()).more) this.wanted = true;
+        more = (await this.pass()).more;
       } catch (err) {
         this.o.log?.warn({ err: (err as Error).message }, 'analyst pass failed; retrying on the next');
         return;
       }
-      // let ingest's transactions in between batches
-      await new Promise((resolve) => setImmediate(resolve));
+      if (more) {
+        this.wanted = true;
+        // let ingest's transactions in between batches
+        await new Promise((resolve) => setImmediate(resolve));
+      } else {
+        // caught up: let commits gather for a moment, so each pass is one larger batch, not one per commit
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, this.o.settleMs ?? 100).unref();
+        });
+        this.wake = undefined;
+      }
     }
   }
 
