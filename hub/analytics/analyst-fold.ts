@@ -1,8 +1,8 @@
 // The analyst's fold: a device's records in seq order, from its cursor, to additive per-hour, per-cell deltas
 // and the next cursor. Exposure runs to the next Conditions record, capped, cut at Boot, Gap, Fork and holes. Pure.
 import { UNKNOWN_LEVEL, type Taxonomy } from '../../config/odd-config.js';
-import { decodeEnvelope, schema } from '../../proto/index.js';
-import type { AnalystCursor, CellAggregateRow, HistogramBinRow } from '../store/analytics-store.js';
+import { decodeEnvelope, schema, toBigInt, type U64 } from '../../proto/index.js';
+import type { AnalystBatch, AnalystCursor, CellAggregateRow, DecisionRow, HandoverRow, HistogramBinRow } from '../store/analytics-store.js';
 import { cellKey, classifier } from './classify.js';
 import { addToCell, emptyCoverage, sourceOf, type CellStats, type CoverageAggregate, type Source } from './coverage.js';
 import { emptyHistograms, histogramObserver, type HistogramSet } from './histogram.js';
@@ -30,6 +30,8 @@ export class AnalystFold {
   private readonly classify;
   private readonly unknownCell: string;
   records = 0;
+  readonly handovers: HandoverRow[] = [];
+  readonly decisions: DecisionRow[] = [];
   /** Records above this seq are left for a later batch (not yet contiguous). */
   throughSeq = Number.POSITIVE_INFINITY;
 
@@ -74,15 +76,33 @@ export class AnalystFold {
         c.cell = null;
         break;
       case 'decision': {
-        const verdict = schema.Decision.decode(body).verdict;
+        const d = schema.Decision.decode(body);
+        const verdict = d.verdict;
+        this.decisions.push({
+          deviceId: c.deviceId, seq: env.seq, timeMs, verdict: nameOf(schema.Decision.Verdict, verdict),
+          criteria: JSON.stringify(d.criteria.map((x) => ({
+            name: x.name, value: x.value ?? null, comparator: nameOf(schema.Criterion.Comparator, x.comparator), threshold: x.threshold, pass: x.pass, unit: x.unit,
+          }))),
+          criteriaVersion: d.criteriaVersion, criteriaHash: Buffer.from(d.criteriaHash).toString('hex'), modelId: d.modelId, modelVersion: d.modelVersion,
+          confidence: d.confidence ?? null, trigger: nameOf(schema.Decision.Trigger, d.trigger), reason: d.reason, cell: c.cell, source: c.source,
+        });
         if (verdict === schema.Decision.Verdict.GO) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { go: 1 });
         else if (verdict === schema.Decision.Verdict.NO_GO) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { no_go: 1 });
         break;
       }
-      case 'handover':
+      case 'handover': {
+        const h = schema.Handover.decode(body);
+        const H = schema.Handover;
+        this.handovers.push({
+          deviceId: c.deviceId, seq: env.seq, timeMs, handoverId: h.handoverId, phase: nameOf(H.Phase, h.phase), fromMode: h.fromMode, toMode: h.toMode,
+          fromAuthority: nameOf(H.Authority, h.fromAuthority), toAuthority: nameOf(H.Authority, h.toAuthority), initiator: nameOf(H.Initiator, h.initiator),
+          reason: h.reason, requestedMs: msOrNull(h.requestedUnixNs), acceptedMs: msOrNull(h.acceptedUnixNs),
+          decisionSeq: Number(toBigInt(h.decisionSeq)) || null, cell: c.cell, source: c.source,
+        });
         // one handover is several records (requested, then accepted, rejected or timed out): count the transfers
-        if (schema.Handover.decode(body).phase === schema.Handover.Phase.ACCEPTED) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { handovers: 1 });
+        if (h.phase === H.Phase.ACCEPTED) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { handovers: 1 });
         break;
+      }
       default:
         break;
     }
@@ -136,6 +156,11 @@ export class AnalystFold {
     return out;
   }
 
+  /** Everything the batch adds, for AnalyticsStore.apply. */
+  batch(): AnalystBatch {
+    return { cells: this.rows(), bins: this.bins(), handovers: this.handovers, decisions: this.decisions };
+  }
+
   /** The deltas as store rows, in key order. */
   rows(): CellAggregateRow[] {
     const out: CellAggregateRow[] = [];
@@ -149,3 +174,14 @@ export class AnalystFold {
   }
 }
 
+
+/** An enum value's name as in the .proto (protobufjs's static enums map names to numbers only). */
+function nameOf(e: object, v: number | null | undefined): string {
+  return Object.entries(e).find(([, x]) => x === (v ?? 0))?.[0] ?? String(v);
+}
+
+/** Unix ns as ms; 0 (not set) as null. */
+function msOrNull(ns: U64 | null | undefined): number | null {
+  const ms = Number(toBigInt(ns) / 1_000_000n);
+  return ms > 0 ? ms : null;
+}

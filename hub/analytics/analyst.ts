@@ -121,7 +121,7 @@ export class Analyst {
       const through = state.contiguousSeq;
       if ((cursor?.seq ?? 0) >= through) continue;
       const fold = await this.foldBatch(cursor ?? emptyCursor(state.deviceId), through);
-      if (!(await this.analytics.apply(fp, cursor ? cursor.seq : null, fold.cursor, fold.rows(), fold.bins()))) {
+      if (!(await this.analytics.apply(fp, cursor ? cursor.seq : null, fold.cursor, fold.batch()))) {
         this.o.log?.warn({ deviceId: state.deviceId }, 'analyst: another analyst moved this cursor; batch dropped, re-read next pass');
         more = true;
         continue;

@@ -1,7 +1,10 @@
 // The analyst's side of the hub store: cursors and additive per-cell aggregates, over the same Kysely instance.
 // An analysed batch commits its aggregates and its cursor in one transaction, so nothing is counted twice.
 import { type Kysely } from 'kysely';
+import { decisionRows, deleteLogRows, handoverRows, insertLogRows, type DecisionRow, type HandoverRow } from './analytics-log-rows.js';
 import type { HubTables } from './tables.js';
+
+export type { DecisionRow, HandoverRow } from './analytics-log-rows.js';
 
 /** What the analyst carries from one record to the next of a device, stored with its cursor. */
 export interface AnalystCursor {
@@ -41,6 +44,14 @@ export interface HistogramBinRow {
   count: number;
 }
 
+/** What one analysed batch of a device adds. */
+export interface AnalystBatch {
+  cells: CellAggregateRow[];
+  bins?: HistogramBinRow[];
+  handovers?: HandoverRow[];
+  decisions?: DecisionRow[];
+}
+
 export interface AggregateFilter {
   deviceId?: string;
   /** Hour buckets starting at or after this. */
@@ -54,10 +65,14 @@ export interface AnalyticsStore {
   /** Stored segments of a device holding seqs in (afterSeq, throughSeq], in seq order, at most `limit`. */
   segmentsBetween(deviceId: string, afterSeq: number, throughSeq: number, limit: number): Promise<{ firstSeq: number; lastSeq: number; raw: Uint8Array }[]>;
   /**
-   * Adds `rows` and `bins` and moves the device's cursor from `expectedSeq` (null: no cursor yet) to `next`, in one
+   * Adds a batch's rows and moves the device's cursor from `expectedSeq` (null: no cursor yet) to `next`, in one
    * transaction. Returns false and changes nothing when the cursor is no longer at `expectedSeq` (another analyst won).
    */
-  apply(taxonomy: string, expectedSeq: number | null, next: AnalystCursor, rows: CellAggregateRow[], bins?: HistogramBinRow[]): Promise<boolean>;
+  apply(taxonomy: string, expectedSeq: number | null, next: AnalystCursor, batch: AnalystBatch): Promise<boolean>;
+  /** The handover log, in device and seq order; the time filter applies to the record's time. */
+  handovers(taxonomy: string, filter?: AggregateFilter): Promise<HandoverRow[]>;
+  /** The decision log, likewise. */
+  decisions(taxonomy: string, filter?: AggregateFilter): Promise<DecisionRow[]>;
   /** Every histogram bin row of a taxonomy, in key order. */
   histogramRows(taxonomy: string, filter?: AggregateFilter): Promise<HistogramBinRow[]>;
   /** Every row of a taxonomy, in key order (for tests and exports). */
@@ -90,7 +105,8 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
     return rows.map((r) => ({ firstSeq: Number(r.first_seq), lastSeq: Number(r.last_seq), raw: r.raw }));
   }
 
-  async apply(taxonomy: string, expectedSeq: number | null, next: AnalystCursor, rows: CellAggregateRow[], bins: HistogramBinRow[] = []): Promise<boolean> {
+  async apply(taxonomy: string, expectedSeq: number | null, next: AnalystCursor, batch: AnalystBatch): Promise<boolean> {
+    const { cells: rows, bins = [] } = batch;
     const cursor = {
       seq: next.seq, source: next.source, cell: next.cell,
       pending_cell: next.pending?.cell ?? null, pending_source: next.pending?.source ?? null, pending_time_ms: next.pending?.timeMs ?? null,
@@ -123,6 +139,7 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
           }))).onConflict((oc) => oc.columns(['taxonomy', 'device_id', 'bucket_ms', 'source', 'feature', 'edges', 'bin'])
             .doUpdateSet((eb) => ({ count: eb('analytics_histograms.count', '+', eb.ref('excluded.count')) }))).execute();
         }
+        await insertLogRows(trx, taxonomy, batch.handovers ?? [], batch.decisions ?? []);
       });
       return true;
     } catch (err) {
@@ -141,6 +158,14 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
       deviceId: r.device_id, bucketMs: Number(r.bucket_ms), cell: r.cell, source: r.source,
       samples: Number(r.samples), exposure_ms: Number(r.exposure_ms), go: Number(r.go), no_go: Number(r.no_go), handovers: Number(r.handovers),
     }));
+  }
+
+  handovers(taxonomy: string, filter?: AggregateFilter): Promise<HandoverRow[]> {
+    return handoverRows(this.db, taxonomy, filter);
+  }
+
+  decisions(taxonomy: string, filter?: AggregateFilter): Promise<DecisionRow[]> {
+    return decisionRows(this.db, taxonomy, filter);
   }
 
   async histogramRows(taxonomy: string, filter: AggregateFilter = {}): Promise<HistogramBinRow[]> {
@@ -180,6 +205,7 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
       }
       await cells.execute();
       await bins.execute();
+      await deleteLogRows(trx, taxonomy);
       await cursors.execute();
     });
   }

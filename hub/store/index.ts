@@ -5,7 +5,7 @@ import { openSqliteStore } from './sqlite/open-sqlite.js';
 import type { HubStore } from './store.js';
 
 export * from './store.js';
-export type { AnalystCursor, AnalyticsStore, AggregateFilter, CellAggregateRow, HistogramBinRow } from './analytics-store.js';
+export type { AnalystBatch, AnalystCursor, AnalyticsStore, AggregateFilter, CellAggregateRow, DecisionRow, HandoverRow, HistogramBinRow } from './analytics-store.js';
 export { mergeRanges } from './kysely-store.js';
 
 export async function openStore(config: HubConfig['store']): Promise<HubStore> {

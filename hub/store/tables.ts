@@ -94,4 +94,42 @@ export interface HubTables {
     bin: number;
     count: number;
   };
+  /** Every Handover record, with the cell the device was in and its source (the handover log). */
+  analytics_handovers: {
+    taxonomy: string;
+    device_id: string;
+    seq: number;
+    time_ms: number;
+    handover_id: string;
+    phase: string;
+    from_mode: string;
+    to_mode: string;
+    from_authority: string;
+    to_authority: string;
+    initiator: string;
+    reason: string;
+    requested_ms: number | null;
+    accepted_ms: number | null;
+    decision_seq: number | null;
+    cell: string | null;
+    source: string;
+  };
+  /** Every Decision record, its criteria as JSON, with the cell and source (the decision log). */
+  analytics_decisions: {
+    taxonomy: string;
+    device_id: string;
+    seq: number;
+    time_ms: number;
+    verdict: string;
+    criteria: string;
+    criteria_version: string;
+    criteria_hash: string;
+    model_id: string;
+    model_version: string;
+    confidence: number | null;
+    trigger: string;
+    reason: string;
+    cell: string | null;
+    source: string;
+  };
 }

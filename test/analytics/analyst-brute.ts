@@ -8,7 +8,18 @@ import { bodyKind, decodeRecord, decodeSegment, toBigInt, toNumber, type RecordM
 const HOUR = 3_600_000;
 
 /** `through`: per device, the last seq to count (default: its contiguous seq). */
-export async function bruteForceRows(store: HubStore, taxonomy: Taxonomy, capMs = 5000, through?: Map<string, number>): Promise<CellAggregateRow[]> {
+/** What the decision and handover logs must hold, per record: its kind, seq, cell (null: none) and source. */
+export interface LogEntry {
+  kind: 'decision' | 'handover';
+  deviceId: string;
+  seq: number;
+  cell: string | null;
+  source: string;
+  /** verdict, or phase and handover id */
+  what: string;
+}
+
+export async function bruteForceRows(store: HubStore, taxonomy: Taxonomy, capMs = 5000, through?: Map<string, number>, log: LogEntry[] = []): Promise<CellAggregateRow[]> {
   const sums = new Map<string, CellAggregateRow>();
   const add = (deviceId: string, timeMs: number, cell: string, source: string, k: 'samples' | 'exposure_ms' | 'go' | 'no_go' | 'handovers', v: number) => {
     if (v === 0) return;
@@ -53,19 +64,21 @@ export async function bruteForceRows(store: HubStore, taxonomy: Taxonomy, capMs 
       }
       if (kind === 'decision' || kind === 'handover') {
         // the cell: the latest Conditions with no Boot, Gap, Fork or missing seq since
-        let cell = unknown;
+        let found: string | null = null;
         for (let j = i - 1; j >= 0; j--) {
           if (toNumber(recs[j + 1].seq) !== toNumber(recs[j].seq) + 1) break;
           const k = bodyKind(recs[j]);
           if (k === 'conditions') {
-            cell = classify(taxonomy, recs[j].conditions!).join('/');
+            found = classify(taxonomy, recs[j].conditions!).join('/');
             break;
           }
           if (k === 'boot' || k === 'gap' || k === 'fork') break;
         }
         // a record right after a hole has no cell either
-        if (i > 0 && toNumber(recs[i].seq) !== toNumber(recs[i - 1].seq) + 1) cell = unknown;
-        if (i === 0 && toNumber(r.seq) !== 1) cell = unknown;
+        if (i > 0 && toNumber(recs[i].seq) !== toNumber(recs[i - 1].seq) + 1) found = null;
+        const cell = found ?? unknown;
+        const what = kind === 'decision' ? String(r.decision!.verdict) : `${r.handover!.phase} ${r.handover!.handoverId}`;
+        log.push({ kind, deviceId: state.deviceId, seq: toNumber(r.seq), cell: found, source, what });
         if (kind === 'decision') add(state.deviceId, timeOf(r), cell, source, r.decision!.verdict === 1 ? 'go' : 'no_go', r.decision!.verdict === 1 || r.decision!.verdict === 2 ? 1 : 0);
         else if (r.handover!.phase === 2) add(state.deviceId, timeOf(r), cell, source, 'handovers', 1);
       }

@@ -13,7 +13,7 @@ import { CLI, ROOT } from '../helpers/cli.js';
 import { testKey, writeHubKeySync } from '../helpers/keys.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { bruteForceBins, bruteForceRows } from './analyst-brute.js';
+import { bruteForceBins, bruteForceRows, type LogEntry } from './analyst-brute.js';
 import { randomHistory, segmentsOf } from './analyst-world.js';
 
 const tempDir = useTempDirs('fieldproof-analyst-kill-');
@@ -105,7 +105,11 @@ describe('analyst across SIGKILL of the hub', () => {
     store = await openSqliteStore(path);
     try {
       const rows = await store.analytics().aggregateRows(taxonomy.fingerprint);
-      expect(byKey(rows)).toEqual(byKey(await bruteForceRows(store, taxonomy)));
+      const log: LogEntry[] = [];
+      expect(byKey(rows)).toEqual(byKey(await bruteForceRows(store, taxonomy, 5000, undefined, log)));
+      expect((await store.analytics().handovers(taxonomy.fingerprint)).map((h) => `${h.deviceId}|${h.seq}|${h.cell}`).sort())
+        .toEqual(log.filter((e) => e.kind === 'handover').map((e) => `${e.deviceId}|${e.seq}|${e.cell}`).sort());
+      expect((await store.analytics().decisions(taxonomy.fingerprint)).length).toBe(log.filter((e) => e.kind === 'decision').length);
       expect(binTotal(await store.analytics().histogramRows(taxonomy.fingerprint))).toEqual(binTotal(await bruteForceBins(store, taxonomy)));
       expect(rows.reduce((s, r) => s + r.samples, 0)).toBeGreaterThan(1000);
     } finally {

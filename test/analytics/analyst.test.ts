@@ -9,7 +9,7 @@ import type { CellAggregateRow, HistogramBinRow, HubStore } from '../../hub/stor
 import { openSqliteStore } from '../../hub/store/sqlite/open-sqlite.js';
 import { testKey } from '../helpers/keys.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
-import { bruteForceBins, bruteForceRows } from './analyst-brute.js';
+import { bruteForceBins, bruteForceRows, type LogEntry } from './analyst-brute.js';
 import { ingest, randomHistory, rng, segmentsOf } from './analyst-world.js';
 
 const tempDir = useTempDirs('fieldproof-analyst-');
@@ -59,7 +59,8 @@ describe('analyst', () => {
       await analyst.catchUp();
       expect(analyst.lag).toBe(0);
       const live = await store.analytics().aggregateRows(taxonomy.fingerprint);
-      const brute = await bruteForceRows(store, taxonomy);
+      const log: LogEntry[] = [];
+      const brute = await bruteForceRows(store, taxonomy, 5000, undefined, log);
       expect(brute.length).toBeGreaterThan(20);
       expect(brute.some((r) => r.exposure_ms > 0) && brute.some((r) => r.handovers > 0) && brute.some((r) => r.no_go > 0)).toBe(true);
       expect(new Set(brute.map((r) => r.source))).toEqual(new Set(['field', 'simulation', 'replay', 'unspecified']));
@@ -68,12 +69,28 @@ describe('analyst', () => {
       expect(bins.some((b) => b.bin === -1) && bins.some((b) => b.feature === 'perception_confidence')).toBe(true);
       expect(binsSorted(bins)).toEqual(binsSorted(await bruteForceBins(store, taxonomy)));
 
+      // the logs: every decision and handover record once, with the cell it happened in (null: none known)
+      const verdicts = ['VERDICT_UNSPECIFIED', 'GO', 'NO_GO'];
+      const phases = ['PHASE_UNSPECIFIED', 'REQUESTED', 'ACCEPTED', 'REJECTED', 'TIMED_OUT'];
+      const handovers = await store.analytics().handovers(taxonomy.fingerprint);
+      const decisions = await store.analytics().decisions(taxonomy.fingerprint);
+      const fromStore = [
+        ...decisions.map((d) => ({ kind: 'decision', deviceId: d.deviceId, seq: d.seq, cell: d.cell, source: d.source, what: String(verdicts.indexOf(d.verdict)) })),
+        ...handovers.map((h) => ({ kind: 'handover', deviceId: h.deviceId, seq: h.seq, cell: h.cell, source: h.source, what: `${phases.indexOf(h.phase)} ${h.handoverId}` })),
+      ];
+      const byId = (x: { deviceId: string; seq: number }) => `${x.deviceId}|${String(x.seq).padStart(8, '0')}`;
+      expect(fromStore.sort((a, b) => (byId(a) < byId(b) ? -1 : 1))).toEqual(log.sort((a, b) => (byId(a) < byId(b) ? -1 : 1)));
+      expect(decisions.some((d) => d.cell === null) && decisions.some((d) => d.cell !== null)).toBe(true);
+      expect(decisions[0].criteriaVersion).toBe('v1');
+
       const cursors = await store.analytics().cursors(taxonomy.fingerprint);
       const records = await analyst.reindex();
       expect(records).toBe(await store.countRecords());
       expect(sorted(await store.analytics().aggregateRows(taxonomy.fingerprint))).toEqual(sorted(live));
       expect(await store.analytics().cursors(taxonomy.fingerprint)).toEqual(cursors);
       expect(binsSorted(await store.analytics().histogramRows(taxonomy.fingerprint))).toEqual(binsSorted(bins));
+      expect(await store.analytics().handovers(taxonomy.fingerprint)).toEqual(handovers);
+      expect(await store.analytics().decisions(taxonomy.fingerprint)).toEqual(decisions);
     } finally {
       await store.close();
     }
