@@ -1,4 +1,4 @@
-// `fieldproof report coverage|devices`: what the hub's store shows, read from the analyst's aggregates and the
+// `fieldproof report coverage|handovers|decisions|devices`: what the hub's store shows, read from the analyst's aggregates and the
 // chain bookkeeping, as readable tables or as JSON (--json). Read-only: a running hub may share the store.
 import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig } from '../../config/index.js';
@@ -87,7 +87,7 @@ export function formatCoverage(r: CoverageReport, cellLimit = 20): string {
 }
 
 export function registerReport(program: Command): void {
-  const report = program.command('report').description('reports from a hub store: operating-domain coverage, devices');
+  const report = program.command('report').description('reports from a hub store: operating-domain coverage, handovers, decisions, devices');
   const common = (c: Command) => c
     .option('-c, --config <file>', 'hub config (YAML)')
     .option('--store <path>', 'SQLite store file (overrides store.path)')
@@ -108,6 +108,88 @@ export function registerReport(program: Command): void {
         const r = await (await hubModule()).coverageReport(store, taxonomy, { deviceId: opts.device, limit: opts.limit, sinceMs: opts.since, untilMs: opts.until });
         if (opts.json) printJson(r);
         else process.stdout.write(formatCoverage(r) + (opts.grid ? formatGrid(r, taxonomy, opts.grid.split(',')) : ''));
+      } finally {
+        await store.close();
+      }
+    }));
+
+  const window = (c: Command) => c
+    .option('--since <time>', 'records from this time on (ISO 8601 or Unix ms)', time('--since'))
+    .option('--until <time>', 'records before this time', time('--until'))
+    .option('--odd <file>', 'taxonomy the cells were filed under (default config/odd/default.yaml)');
+  const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+
+  window(common(report.command('handovers')))
+    .description('the handover log: time, phase, modes and authorities, initiator, reason, latency, triggering decision, cell')
+    .option('--phase <name>', 'only this phase (REQUESTED, ACCEPTED, REJECTED, TIMED_OUT)')
+    .option('--initiator <name>', 'only this initiator (SYSTEM, OPERATOR, SAFETY)')
+    .option('--to <authority>', 'only transfers to this authority (AUTONOMY, HUMAN, SAFETY_MONITOR): the direction')
+    .option('--reason <text>', 'only reasons containing this text')
+    .action(action(async (opts: StoreOpts & { since?: number; until?: number; phase?: string; initiator?: string; to?: string; reason?: string }) => {
+      const taxonomy = loadOddFile(opts.odd);
+      const store = await openReportStore(opts);
+      try {
+        const up = (v?: string) => v?.toUpperCase();
+        const all = await store.analytics().handovers(taxonomy.fingerprint, { deviceId: opts.device, sinceMs: opts.since, untilMs: opts.until });
+        // latency: the record's own requested/accepted times, else from its REQUESTED record to this one (same id)
+        const requested = new Map(all.filter((h) => h.phase === 'REQUESTED' && h.handoverId).map((h) => [`${h.deviceId}|${h.handoverId}`, h.timeMs]));
+        const latency = (h: (typeof all)[number]) => (h.requestedMs !== null && h.acceptedMs !== null ? h.acceptedMs - h.requestedMs
+          : h.phase !== 'REQUESTED' && requested.has(`${h.deviceId}|${h.handoverId}`) ? h.timeMs - requested.get(`${h.deviceId}|${h.handoverId}`)! : null);
+        const rows = all
+          .filter((h) => (!opts.phase || h.phase === up(opts.phase)) && (!opts.initiator || h.initiator === up(opts.initiator))
+            && (!opts.to || h.toAuthority === up(opts.to)) && (!opts.reason || h.reason.includes(opts.reason)))
+          .map((h) => ({ ...h, latencyMs: latency(h) }));
+        if (opts.json) return printJson(rows);
+        if (rows.length === 0) return void process.stdout.write('no handovers analysed\n');
+        process.stdout.write(table(['device', 'time', 'seq', 'id', 'phase', 'from', 'to', 'initiator', 'reason', 'latency', 'decision', 'cell'], rows.map((h) => [
+          h.deviceId, iso(h.timeMs), String(h.seq), h.handoverId || '-', h.phase, `${h.fromMode || '?'} (${h.fromAuthority})`, `${h.toMode || '?'} (${h.toAuthority})`,
+          h.initiator, h.reason || '-', h.latencyMs === null ? '-' : `${h.latencyMs} ms`, h.decisionSeq === null ? '-' : String(h.decisionSeq), h.cell ?? '-',
+        ])));
+      } finally {
+        await store.close();
+      }
+    }));
+
+  window(common(report.command('decisions')))
+    .description('go/no-go decisions with their failing criteria; no-go counts by criterion and by cell; criteria versions per device')
+    .action(action(async (opts: StoreOpts & { since?: number; until?: number }) => {
+      const taxonomy = loadOddFile(opts.odd);
+      const store = await openReportStore(opts);
+      try {
+        const rows = (await store.analytics().decisions(taxonomy.fingerprint, { deviceId: opts.device, sinceMs: opts.since, untilMs: opts.until }))
+          .map((d) => ({ ...d, criteria: JSON.parse(d.criteria) as { name: string; value: number | null; comparator: string; threshold: number; pass: boolean; unit: string }[] }));
+        const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+        const byCriterion = new Map<string, number>();
+        const byCell = new Map<string, number>();
+        const versions = new Map<string, { version: string; first_ms: number; last_ms: number; decisions: number }>();
+        for (const d of rows) {
+          if (d.verdict === 'NO_GO') {
+            for (const c of d.criteria) if (!c.pass) count(byCriterion, c.name);
+            count(byCell, d.cell ?? 'none');
+          }
+          const key = `${d.deviceId}|${d.criteriaVersion}`;
+          const v = versions.get(key) ?? { version: d.criteriaVersion, first_ms: d.timeMs, last_ms: d.timeMs, decisions: 0 };
+          v.last_ms = d.timeMs;
+          v.decisions++;
+          versions.set(key, v);
+        }
+        const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+        const summary = {
+          decisions: rows.length, go: rows.filter((d) => d.verdict === 'GO').length, no_go: rows.filter((d) => d.verdict === 'NO_GO').length,
+          no_go_by_criterion: Object.fromEntries(sorted(byCriterion)), no_go_by_cell: Object.fromEntries(sorted(byCell)),
+          criteria_versions: [...versions].map(([key, v]) => ({ device: key.split('|')[0], ...v })),
+        };
+        if (opts.json) return printJson({ ...summary, rows });
+        if (rows.length === 0) return void process.stdout.write('no decisions analysed\n');
+        process.stdout.write(table(['device', 'time', 'seq', 'verdict', 'failed criteria', 'criteria', 'model', 'cell'], rows.map((d) => [
+          d.deviceId, iso(d.timeMs), String(d.seq), d.verdict,
+          d.criteria.filter((c) => !c.pass).map((c) => `${c.name} ${c.value === null ? 'n/a' : Number(c.value.toPrecision(4))} (${c.comparator} ${c.threshold}${c.unit ? ` ${c.unit}` : ''})`).join('; ') || '-',
+          d.criteriaVersion || '-', d.modelId ? `${d.modelId} ${d.modelVersion}` : '-', d.cell ?? '-',
+        ])));
+        process.stdout.write(`\n${summary.decisions} decisions: ${summary.go} go, ${summary.no_go} no-go\n`);
+        if (byCriterion.size) process.stdout.write(`no-go by criterion: ${sorted(byCriterion).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+        if (byCell.size) process.stdout.write(`no-go by cell: ${sorted(byCell).slice(0, 10).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+        for (const v of summary.criteria_versions) process.stdout.write(`criteria ${v.version || '(none)'} on ${v.device}: ${iso(v.first_ms)} to ${iso(v.last_ms)}, ${v.decisions} decisions\n`);
       } finally {
         await store.close();
       }

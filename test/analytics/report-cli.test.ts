@@ -1,4 +1,4 @@
-// `fieldproof hub reindex` and `fieldproof report coverage|devices` through the real CLI on a store the
+// `fieldproof hub reindex` and `fieldproof report coverage|handovers|decisions|devices` through the real CLI on a store the
 // analyst filled: the reindex leaves the live figures unchanged, the table prints, --json parses.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,29 @@ describe('report and reindex CLI', () => {
     expect(bad.stderr).toContain('--since: expected an ISO 8601 time');
     const grid = await runCli(['report', 'coverage', '--store', path, '--grid', 'weather']);
     expect(grid.stderr).toContain('--grid: expected two of weather, lighting');
+  });
+
+  it('report handovers lists the log with latencies from the request; filters by phase; prints a table', async () => {
+    const all = JSON.parse((await runCli(['report', 'handovers', '--store', path, '--json'])).stdout);
+    expect(all.length).toBeGreaterThan(4);
+    expect(new Set(all.map((h: { phase: string }) => h.phase))).toEqual(new Set(['REQUESTED', 'ACCEPTED', 'REJECTED']));
+    // the world answers every request 300 ms later under the same id
+    for (const h of all) expect(h.latencyMs).toBe(h.phase === 'REQUESTED' ? null : 300);
+    const accepted = JSON.parse((await runCli(['report', 'handovers', '--store', path, '--json', '--phase', 'accepted', '--device', 'ugv-1'])).stdout);
+    expect(accepted.length).toBe(all.filter((h: { phase: string; deviceId: string }) => h.phase === 'ACCEPTED' && h.deviceId === 'ugv-1').length);
+    expect(accepted.length).toBe(live.filter((x) => x.deviceId === 'ugv-1').reduce((n, x) => n + x.handovers, 0));
+    const text = await runCli(['report', 'handovers', '--store', path]);
+    expect(text.stdout).toMatch(/^device +time +seq +id +phase/);
+  });
+
+  it('report decisions sums no-go by criterion and cell, and names the criteria versions', async () => {
+    const j = JSON.parse((await runCli(['report', 'decisions', '--store', path, '--json'])).stdout);
+    expect(j.go).toBe(live.reduce((n, x) => n + x.go, 0));
+    expect(j.no_go).toBe(live.reduce((n, x) => n + x.no_go, 0));
+    expect(Object.values(j.no_go_by_cell as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(j.no_go);
+    expect(j.criteria_versions.map((v: { device: string; version: string }) => `${v.device} ${v.version}`).sort()).toEqual(['sim-1 v1', 'ugv-1 v1']);
+    const text = await runCli(['report', 'decisions', '--store', path]);
+    expect(text.stdout).toMatch(new RegExp(`^${j.decisions} decisions: ${j.go} go, ${j.no_go} no-go$`, 'm'));
   });
 
   it('report devices lists each device, as a table and as JSON', async () => {
