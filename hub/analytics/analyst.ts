@@ -27,6 +27,8 @@ export interface PassResult {
   lag: number;
   /** Some device has more to analyse now. */
   more: boolean;
+  /** Devices whose batch failed (rolled back; retried on the next pass), with the error. */
+  failed: { deviceId: string; message: string }[];
 }
 
 const SEGMENTS_PER_READ = 64;
@@ -39,6 +41,8 @@ export class Analyst {
   private wanted = false;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** The last failure logged per device: a batch that keeps failing is logged once, not every pass. */
+  private readonly logged = new Map<string, string>();
   lag = 0;
 
   constructor(private readonly o: AnalystOptions) {
@@ -92,12 +96,13 @@ export class Analyst {
     }
   }
 
-  /** Analyses until every device's cursor reaches its contiguous seq; returns the records analysed. */
+  /** Analyses until every device's cursor reaches its contiguous seq; returns the records analysed. Throws if a device fails. */
   async catchUp(): Promise<number> {
     let records = 0;
     for (;;) {
       const r = await this.pass();
       records += r.records;
+      if (r.failed.length) throw new Error(`analysis failed for ${r.failed.map((f) => `device ${f.deviceId}: ${f.message}`).join('; ')}`);
       if (!r.more) return records;
     }
   }
@@ -115,13 +120,24 @@ export class Analyst {
     let records = 0;
     let lag = 0;
     let more = false;
+    const failed: PassResult['failed'] = [];
     for (const state of await this.o.store.deviceStates()) {
       if (this.stopped) break;
       const cursor = cursors.get(state.deviceId);
       const through = state.contiguousSeq;
       if ((cursor?.seq ?? 0) >= through) continue;
-      const fold = await this.foldBatch(cursor ?? emptyCursor(state.deviceId), through);
-      if (!(await this.analytics.apply(fp, cursor ? cursor.seq : null, fold.cursor, fold.batch()))) {
+      let applied: boolean;
+      let fold: AnalystFold;
+      try {
+        fold = await this.foldBatch(cursor ?? emptyCursor(state.deviceId), through);
+        applied = await this.analytics.apply(fp, cursor ? cursor.seq : null, fold.cursor, fold.batch());
+      } catch (err) {
+        // one device's failure (a store error, a record that will not decode) holds back that device only
+        failed.push({ deviceId: state.deviceId, message: (err as Error).message });
+        lag += through - (cursor?.seq ?? 0);
+        continue;
+      }
+      if (!applied) {
         this.o.log?.warn({ deviceId: state.deviceId }, 'analyst: another analyst moved this cursor; batch dropped, re-read next pass');
         more = true;
         continue;
@@ -132,7 +148,11 @@ export class Analyst {
     }
     this.lag = lag;
     this.o.onLag?.(lag);
-    return { records, lag, more };
+    for (const f of failed) {
+      if (this.logged.get(f.deviceId) !== f.message) this.o.log?.error({ deviceId: f.deviceId, err: f.message }, 'analyst: batch failed and rolled back; retried on every pass');
+      this.logged.set(f.deviceId, f.message);
+    }
+    return { records, lag, more, failed };
   }
 
   private async foldBatch(start: AnalystCursor, through: number): Promise<AnalystFold> {

@@ -129,7 +129,10 @@ describe('analyst', () => {
       const side = new Database(path);
       side.exec(`CREATE TRIGGER crash BEFORE INSERT ON analytics_cells BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`);
       const before = await store.analytics().cursors(taxonomy.fingerprint);
-      await expect(analyst.pass()).rejects.toThrow(/simulated crash/);
+      const failed = await analyst.pass();
+      expect(failed.failed.map((f) => f.deviceId).sort()).toEqual(['field-1', 'plain-1', 'sim-1']);
+      expect(failed.failed[0].message).toMatch(/simulated crash/);
+      await expect(analyst.catchUp()).rejects.toThrow(/analysis failed for device .*simulated crash/);
       expect(await store.analytics().cursors(taxonomy.fingerprint)).toEqual(before);
       side.exec('DROP TRIGGER crash');
       side.close();
