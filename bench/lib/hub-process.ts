@@ -34,8 +34,10 @@ export async function registerDevices(storePath: string, devices: { deviceId: st
 /**
  * Starts `fieldproof hub` on `storePath`, signing acks with `hubKey` (written to `dir/<name>-keys/hub.key`,
  * as `fieldproof keygen --name hub` would), and resolves once it logs "hub started" (subscribed and ready).
+ * Ingest only by default (`--no-analyst`): these benches measure the ack path, and the analyst shares the
+ * hub's cores; the analyst has its own bench.
  */
-export async function startHubProcess(dir: string, name: string, storePath: string, broker: HubBroker, hubKey: DeviceKey): Promise<HubProcess> {
+export async function startHubProcess(dir: string, name: string, storePath: string, broker: HubBroker, hubKey: DeviceKey, analyst = false): Promise<HubProcess> {
   const cli = join(ROOT, 'bin', 'fieldproof.ts');
   const { keyFile } = await writeKeyFiles(join(dir, `${name}-keys`), hubKey, false, 'hub');
   let args: string[];
@@ -45,7 +47,7 @@ export async function startHubProcess(dir: string, name: string, storePath: stri
     const port = await freePort();
     url = `mqtt://127.0.0.1:${port}`;
     protocol = 4;
-    args = nodeArgs(cli, ['hub', '--embedded-broker', '--port', String(port), '--store', storePath, '--key', keyFile]);
+    args = nodeArgs(cli, ['hub', '--embedded-broker', '--port', String(port), '--store', storePath, '--key', keyFile, ...(analyst ? [] : ['--no-analyst'])]);
   } else {
     const config = join(dir, `${name}.hub.yaml`);
     writeFileSync(config, [
@@ -58,7 +60,7 @@ export async function startHubProcess(dir: string, name: string, storePath: stri
     ].join('\n'));
     url = broker.url;
     protocol = broker.protocol;
-    args = nodeArgs(cli, ['hub', '--config', config]);
+    args = nodeArgs(cli, ['hub', '--config', config, ...(analyst ? [] : ['--no-analyst'])]);
   }
   const helper = startHelper(`hub ${name}`, process.execPath, args);
   await helper.line((l) => (l.includes('"msg":"hub started"') ? true : undefined), 60_000);

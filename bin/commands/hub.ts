@@ -36,7 +36,8 @@ export function registerHub(program: Command): void {
     .option('--embedded-broker', 'run an embedded MQTT broker (aedes, MQTT 3.1.1) in the hub process')
     .option('--port <n>', 'embedded broker port', port('--port'))
     .option('--mqtt <url>', 'external broker URL (overrides mqtt.url), e.g. mqtt://127.0.0.1:1883 or mqtts://host:8883', mqttUrl('--mqtt'))
-    .action(action(async (opts: StoreOpts & { embeddedBroker?: boolean; port?: number; mqtt?: string }) => {
+    .option('--no-analyst', 'ingest only: no analytics in this process (another process, or `hub reindex` later, builds them)')
+    .action(action(async (opts: StoreOpts & { embeddedBroker?: boolean; port?: number; mqtt?: string; analyst: boolean }) => {
       const config = hubConfig(opts);
       if (opts.embeddedBroker) config.embedded_broker.enabled = true;
       if (opts.port !== undefined && !config.embedded_broker.enabled) {
@@ -45,7 +46,7 @@ export function registerHub(program: Command): void {
       if (opts.port !== undefined) config.embedded_broker.port = opts.port;
       if (opts.mqtt) config.mqtt.url = opts.mqtt;
       const { Hub } = await hubModule();
-      const running = await Hub.start(config);
+      const running = await Hub.start(config, { analyst: opts.analyst });
       await runUntilSignal(async (signal) => {
         running.log.info({ signal }, 'stopping');
         await running.stop();
