@@ -8,3 +8,4 @@ export { createLogger } from './observability.js';
 export { verifyStoredChain } from './verify-stored.js';
 export { Analyst, type AnalystOptions } from './analytics/analyst.js';
 export { coverageReport, coverageReportOf, type CoverageReport } from './analytics/coverage-report.js';
+export { driftReport, type DriftReport, type DriftSelection } from './analytics/drift-report.js';

@@ -1,4 +1,4 @@
-// `fieldproof report coverage|handovers|decisions|devices`: what the hub's store shows, read from the analyst's aggregates and the
+// `fieldproof report coverage|drift|handovers|decisions|devices`: what the hub's store shows, read from the analyst's aggregates and the
 // chain bookkeeping, as readable tables or as JSON (--json). Read-only: a running hub may share the store.
 import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig } from '../../config/index.js';
@@ -87,7 +87,7 @@ export function formatCoverage(r: CoverageReport, cellLimit = 20): string {
 }
 
 export function registerReport(program: Command): void {
-  const report = program.command('report').description('reports from a hub store: operating-domain coverage, handovers, decisions, devices');
+  const report = program.command('report').description('reports from a hub store: operating-domain coverage, drift, handovers, decisions, devices');
   const common = (c: Command) => c
     .option('-c, --config <file>', 'hub config (YAML)')
     .option('--store <path>', 'SQLite store file (overrides store.path)')
@@ -190,6 +190,38 @@ export function registerReport(program: Command): void {
         if (byCriterion.size) process.stdout.write(`no-go by criterion: ${sorted(byCriterion).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
         if (byCell.size) process.stdout.write(`no-go by cell: ${sorted(byCell).slice(0, 10).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
         for (const v of summary.criteria_versions) process.stdout.write(`criteria ${v.version || '(none)'} on ${v.device}: ${iso(v.first_ms)} to ${iso(v.last_ms)}, ${v.decisions} decisions\n`);
+      } finally {
+        await store.close();
+      }
+    }));
+
+  window(common(report.command('drift')))
+    .description('PSI and Jensen-Shannon distance per feature, for the fleet and per device: current samples against a baseline')
+    .option('--baseline-source <source>', 'baseline: every sample of this source', 'simulation')
+    .option('--current-source <source>', 'current: the samples of this source (within --since/--until)', 'field')
+    .option('--baseline-until <time>', 'instead: baseline every sample before this time, current every one from it on', time('--baseline-until'))
+    .action(action(async (opts: StoreOpts & { since?: number; until?: number; baselineSource: string; currentSource: string; baselineUntil?: number }) => {
+      const taxonomy = loadOddFile(opts.odd);
+      const store = await openReportStore(opts);
+      try {
+        const { driftReport } = await hubModule();
+        const inWindow = (b: number) => (opts.since === undefined || b >= opts.since) && (opts.until === undefined || b < opts.until);
+        const t = opts.baselineUntil;
+        const r = driftReport(taxonomy, await store.analytics().histogramRows(taxonomy.fingerprint), t !== undefined
+          ? { baseline: (x) => x.bucketMs < t, current: (x) => x.bucketMs >= t && inWindow(x.bucketMs) }
+          : { baseline: (x) => x.source === opts.baselineSource, current: (x) => x.source === opts.currentSource && inWindow(x.bucketMs) });
+        if (opts.device !== undefined) r.devices = r.devices.filter((d) => d.device === opts.device);
+        if (opts.json) return printJson(r);
+        const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(3));
+        process.stdout.write(`drift under taxonomy ${r.taxonomy.id}: ${t !== undefined ? `before ${iso(t)} against from then on` : `${opts.currentSource} against ${opts.baselineSource}`}`
+          + ` (PSI bands ${r.thresholds.psi_moderate} / ${r.thresholds.psi_significant})\n\nfleet:\n`);
+        process.stdout.write(table(['feature', 'band', 'PSI', 'JS', 'baseline n', 'current n', 'missing (b/c)'], r.fleet.map((f) => [
+          f.feature, f.band, fmt(f.psi), fmt(f.js), String(f.baseline_n), String(f.current_n), `${f.baseline_missing}/${f.current_missing}`,
+        ])));
+        for (const d of r.devices) {
+          const moved = d.features.filter((f) => f.band === 'moderate' || f.band === 'significant');
+          process.stdout.write(`${d.device}: ${moved.length ? moved.map((f) => `${f.feature} ${f.band} (PSI ${fmt(f.psi)})`).join(', ') : 'stable or no data'}\n`);
+        }
       } finally {
         await store.close();
       }

@@ -1,5 +1,5 @@
-// `fieldproof hub reindex` and `fieldproof report coverage|handovers|decisions|devices` through the real CLI on a store the
-// analyst filled: the reindex leaves the live figures unchanged, the table prints, --json parses.
+// `fieldproof hub reindex` and `fieldproof report coverage|drift|handovers|decisions|devices` through the real
+// CLI on a store the analyst filled: the reindex leaves the live figures unchanged, tables print, --json parses.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOddFile } from '../../config/odd-config.js';
@@ -108,6 +108,19 @@ describe('report and reindex CLI', () => {
     expect(j.criteria_versions.map((v: { device: string; version: string }) => `${v.device} ${v.version}`).sort()).toEqual(['sim-1 v1', 'ugv-1 v1']);
     const text = await runCli(['report', 'decisions', '--store', path]);
     expect(text.stdout).toMatch(new RegExp(`^${j.decisions} decisions: ${j.go} go, ${j.no_go} no-go$`, 'm'));
+  });
+
+  it('report drift compares field with simulation per feature, as a table and as JSON', async () => {
+    const j = JSON.parse((await runCli(['report', 'drift', '--store', path, '--json'])).stdout);
+    expect(j.fleet.map((f: { feature: string }) => f.feature)).toEqual(taxonomy.features.map((f) => f.name));
+    const lux = j.fleet.find((f: { feature: string }) => f.feature === 'lux');
+    const samples = (source: string) => live.filter((x) => x.source === source).reduce((n, x) => n + x.samples, 0);
+    expect(lux.baseline_n + lux.baseline_missing).toBe(samples('simulation'));
+    expect(lux.current_n + lux.current_missing).toBe(samples('field'));
+    expect(j.devices.map((d: { device: string }) => d.device)).toEqual(['ugv-1']);
+    const text = await runCli(['report', 'drift', '--store', path]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^lux +(stable|moderate|significant) +\d\.\d{3}/m);
   });
 
   it('report devices lists each device, as a table and as JSON', async () => {
