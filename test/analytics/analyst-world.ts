@@ -4,6 +4,7 @@ import { decideSegment, route, segTopic } from '../../hub/ingest/index.js';
 import type { HubStore } from '../../hub/store/index.js';
 import { encodeRecord, encodeSegment, sha256, GENESIS_HASH, type Body, type DeviceKey } from '../../proto/index.js';
 import { sealOver } from '../helpers/chain-builder.js';
+import { seededRandom } from '../../simulator/prng.js';
 
 export interface Rec {
   seq: number;
@@ -14,17 +15,8 @@ export interface Rec {
   body: Body;
 }
 
-/** Mulberry32: small and seeded, so a failure reproduces. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (the simulator's): small and seeded, so a failure reproduces. */
+export const rng = seededRandom;
 
 export class History {
   readonly records: Rec[] = [];

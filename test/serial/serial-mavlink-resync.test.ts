@@ -9,6 +9,7 @@ import { sleep, waitFor } from '../helpers/wait-for.js';
 import { fakeContext, portConfig } from './fake-context.js';
 import { frame, frameSigned, frameV1, gpsRawInt, gpsRawIntOf, heartbeat } from './mavlink-frames.js';
 import { startPtyPair, type PtyPair } from './pty-pair.js';
+import { seededRandom } from '../../simulator/prng.js';
 
 const tempDir = useTempDirs('fieldproof-serial-');
 const POSCTL = px4CustomMode(3);
@@ -31,17 +32,8 @@ async function setup() {
   return { pty, source, ...fake };
 }
 
-/** mulberry32: a small seeded PRNG, so a failing noise pattern can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the simulator's): a small seeded PRNG, so a failing noise pattern can be replayed. */
+const prng = seededRandom;
 
 /** 0..40 random bytes; every other gap also carries a false start byte (0xFD or 0xFE) somewhere in it. */
 function noise(random: () => number): Buffer {
