@@ -238,11 +238,15 @@ export class Uplink extends EventEmitter<UplinkEvents> {
 
   private fork(d: Divergence): void {
     let result;
+    // The outbox emits 'sealed' for the re-issued segments inside fork(): no pump until the window is reset.
+    this.pumping = true;
     try {
       result = this.o.outbox.fork(d);
     } catch (err) {
       this.report(new Error(`could not continue the chain after the hub's seq ${d.hubSeq}: ${(err as Error).message}`));
       return;
+    } finally {
+      this.pumping = false;
     }
     if (!result) return;
     this.inFlight.clear();
