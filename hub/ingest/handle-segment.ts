@@ -1,12 +1,10 @@
 // Ingest of one `fp/v1/<device>/seg` message: size, decode, topic/device match, registry keys,
 // seal and every hash (prepareSegment); chain fit and storage in the store's transaction. Throws Rejection on any failure.
 import {
-  decodeSegment, gapClaims, GapReason, KeyRing, rotatedKeys, toBigInt, toNumber, verifySegment, DecodeError, keyIdOf,
+  decodeSegment, gapClaims, KeyRing, rotatedKeys, toBigInt, toNumber, verifySegment, DecodeError, keyIdOf,
   type SealMessage, type VerifiedSegment,
 } from '../../proto/index.js';
 import type { CommitResult, DeviceState, ForkToStore, HubStore, SegmentToStore } from '../store/index.js';
-
-const EMPTY = new Uint8Array(0);
 import { decideSegment } from './decide.js';
 import { Rejection, type RejectionCode } from './rejection.js';
 
@@ -80,10 +78,6 @@ export async function prepareSegment(store: HubStore, limits: SegmentLimits, dev
 function toStore(v: VerifiedSegment, raw: Uint8Array, receivedMs: number): SegmentToStore {
   const first = v.records[0];
   const forks = forksOf(v);
-  // Seqs a signed Fork record abandons are filed like Gap claims; the store splices them by its own neighbours.
-  const abandoned = forks.flatMap((f) => f.abandoned.map((r) => ({
-    firstSeq: r.first, lastSeq: r.last, reason: GapReason.FORK_ABANDONED, firstPrevHash: EMPTY, lastHash: EMPTY, recordSeq: f.recordSeq,
-  })));
   return {
     deviceId: v.deviceId,
     firstSeq: v.firstSeq,
@@ -94,7 +88,9 @@ function toStore(v: VerifiedSegment, raw: Uint8Array, receivedMs: number): Segme
     raw,
     receivedMs,
     records: v.records.map((r) => ({ seq: r.seq, kind: r.envelope.kind ?? 'none', timeMs: Number(r.envelope.timeUnixNs / 1_000_000n) })),
-    gaps: [...gapClaims(v), ...abandoned],
+    // Gap records, a Boot's acked_through, and the seqs a Fork record abandons (without hashes: the store
+    // splices those with its own neighbours').
+    gaps: gapClaims(v),
     rotatedKeys: rotatedKeys(v).map((publicKey) => ({ keyId: keyIdOf(publicKey), publicKey })),
     forks,
   };
