@@ -1,7 +1,7 @@
 // A real `fieldproof agent` process with its outbox on an 8 MB tmpfs and its hub away, fed through the local API
 // until the disk is full: bulk is evicted (Gap) or refused with DISK_FULL, a handover, a no-go and a marker still
 // commit, the log stays a few lines, a restart on the full disk works, and when the hub comes back its acks free space.
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
 import { LocalApiClient, LocalApiError } from '../agent/local-api-client/index.js';
@@ -12,7 +12,7 @@ import { embeddedBroker } from './helpers/brokers.js';
 import { conditions } from './helpers/e2e-bodies.js';
 import { CLI, E2eWorld } from './helpers/e2e-world.js';
 import { reservePort } from './helpers/tcp-proxy.js';
-import { mountTmpfs, unmountAll } from './helpers/tmpfs.js';
+import { fillDisk, mountTmpfs, unmountAll } from './helpers/tmpfs.js';
 import { waitFor } from './helpers/wait-for.js';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -23,24 +23,6 @@ afterAll(async () => {
 });
 const disk = join(world.dir, 'disk');
 const mounted = mountTmpfs(disk, '8m');
-
-function fillDisk(file: string): void {
-  const fd = openSync(file, 'w');
-  const block = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (let size = block.length; size >= 1; size = Math.floor(size / 2)) {
-      for (;;) {
-        try {
-          if (writeSync(fd, block, 0, size) < size) break;
-        } catch {
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function stats(path: string) {
   const db = openOutboxDatabase(path, { readonly: true });

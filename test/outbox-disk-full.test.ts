@@ -1,7 +1,7 @@
 // The outbox on a real disk that fills: an 8 MB tmpfs. Bulk is evicted oldest-first with Gap records when the
 // disk (not the quota) is full, then refused with DISK_FULL; handovers, no-go decisions and markers still commit
 // (the reserve); the hub's ack frees space on a disk full of critical records; a restart on the full disk works.
-import { closeSync, lstatSync, openSync, writeSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freeBytes } from '../agent/outbox/disk-reserve.js';
@@ -12,7 +12,7 @@ import { bulkBody, criticalBody } from './helpers/bodies.js';
 import { testKey } from './helpers/keys.js';
 import { DEVICE, heldRecords } from './helpers/outbox.js';
 import { useTempDirs } from './helpers/temp-dir.js';
-import { mountTmpfs, unmountAll } from './helpers/tmpfs.js';
+import { fillDisk, mountTmpfs, unmountAll } from './helpers/tmpfs.js';
 import { waitFor } from './helpers/wait-for.js';
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -35,25 +35,6 @@ async function open(disk: string): Promise<Outbox> {
   return Outbox.open({
     path: join(disk, 'outbox.db'), deviceId: DEVICE, key: await testKey(1), exclusive: true, reserveBytes: RESERVE, sealMaxRecords: 100, sealMaxAgeMs: 50,
   });
-}
-
-/** Writes `file` until the file system has no byte left. */
-function fillDisk(file: string): void {
-  const fd = openSync(file, 'w');
-  const block = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (let size = block.length; size >= 1; size = Math.floor(size / 2)) {
-      for (;;) {
-        try {
-          if (writeSync(fd, block, 0, size) < size) break;
-        } catch {
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Appends `batches` batches of `size` bulk records; returns the refusals by code. */

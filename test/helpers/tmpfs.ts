@@ -1,7 +1,7 @@
 // A small real file system that really fills up: a tmpfs mounted for a test (needs root), unmounted after.
 // Where mount is not permitted the tests skip with the reason printed, or fail with FIELDPROOF_REQUIRE_SERVICES=1.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 
 const mounted: string[] = [];
 
@@ -28,5 +28,24 @@ export function unmountAll(): void {
     try {
       execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
     } catch { /* already gone */ }
+  }
+}
+
+/** Writes `file` until the file system has no byte left (what other software on a full disk does). */
+export function fillDisk(file: string): void {
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (let size = block.length; size >= 1; size = Math.floor(size / 2)) {
+      for (;;) {
+        try {
+          if (writeSync(fd, block, 0, size) < size) break;
+        } catch {
+          break;
+        }
+      }
+    }
+  } finally {
+    closeSync(fd);
   }
 }
