@@ -233,7 +233,8 @@ describe('sync', () => {
     const full = await openTestOutbox(tempDir(), { sync: 'full' });
     await full.append(bulkBody(1));
     expect(full.database.pragma('synchronous', { simple: true })).toBe(2);
-    expect(full.makeDurable()).toBe(false); // nothing left to sync before sending
+    await full.makeDurableAsync();
+    expect(full.durabilitySyncs).toBe(0); // nothing left to sync before sending
     full.close();
     const normal = await openTestOutbox(tempDir(), { sync: 'normal' });
     await normal.append(bulkBody(1));
@@ -241,8 +242,10 @@ describe('sync', () => {
     await normal.append(criticalBody(1));
     expect(normal.database.pragma('synchronous', { simple: true })).toBe(1);
     await normal.append(bulkBody(2));
-    expect(normal.makeDurable()).toBe(true);
-    expect(normal.makeDurable()).toBe(false);
+    await normal.makeDurableAsync();
+    expect(normal.durabilitySyncs).toBe(1);
+    await normal.makeDurableAsync();
+    expect(normal.durabilitySyncs).toBe(1);
     normal.close();
   });
 });

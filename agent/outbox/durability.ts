@@ -1,6 +1,6 @@
 // Durable before send: with synchronous=NORMAL a commit reaches the WAL file but not the disk, so a
 // power cut may roll it back. One fdatasync of the WAL makes every commit so far durable. The outbox's only fsync call.
-import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 
 export class WalSync {
   private fd: number | undefined;
@@ -33,25 +33,9 @@ export class WalSync {
   }
 
   /**
-   * Makes every committed record through `head` durable, with one fdatasync of the WAL (or the
-   * database file, when there is no WAL), unless it is known to be already. Returns true if it synced.
-   */
-  ensure(head: number): boolean {
-    if (head <= this.durable) return false;
-    if (!this.alwaysDurable) {
-      const fd = this.descriptor();
-      if (fd !== undefined) {
-        fdatasyncSync(fd);
-        this.syncs++;
-      }
-    }
-    this.durable = head;
-    return !this.alwaysDurable;
-  }
-
-  /**
-   * The same off the event loop: the fdatasync runs on libuv's pool while capture goes on, and the
-   * records committed meanwhile ride the next one. `head()` is read as the sync starts.
+   * Makes every committed record through `head()` durable with one fdatasync of the WAL (or the database
+   * file, when there is no WAL), unless it is known to be already. The sync runs on libuv's pool while
+   * capture goes on; the records committed meanwhile ride the next one. `head()` is read as the sync starts.
    */
   async ensureAsync(head: () => number): Promise<void> {
     while (this.running) await this.running;

@@ -525,16 +525,6 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     for (let i = 0; i < records.length; i++) this.insert(s, encoded[i], records[i].priority as Priority, sealNow, sealed);
   }
 
-  /**
-   * Makes every committed record durable before any of it leaves the vehicle (one fdatasync of the
-   * WAL, skipped when nothing new was committed): then no record the hub holds can be rolled back
-   * here by a power cut. The uplink calls it once per batch of segments it sends.
-   */
-  makeDurable(): boolean {
-    if (this.closed) return false;
-    return this.walSync.ensure(this.readState().head_seq);
-  }
-
   /** fdatasync calls made to be durable before sending (for the benchmarks). */
   get durabilitySyncs(): number {
     return this.walSync.syncs;
@@ -545,7 +535,11 @@ export class Outbox extends EventEmitter<{ sealed: [SealedSegment]; evicted: [Ev
     return seq <= this.walSync.durableThrough;
   }
 
-  /** makeDurable() off the event loop: one fdatasync on libuv's pool, shared by whoever asks meanwhile. */
+  /**
+   * Makes every committed record durable before any of it leaves the vehicle: one fdatasync of the WAL
+   * on libuv's pool (none when nothing new was committed), shared by whoever asks meanwhile. Then no
+   * record the hub holds can be rolled back here by a power cut. The uplink awaits it before sending.
+   */
   makeDurableAsync(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return this.walSync.ensureAsync(() => this.readState().head_seq);

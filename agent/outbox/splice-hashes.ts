@@ -2,7 +2,7 @@
 // the record (or seal) before it, a Gap record that ends just before it, and the record after it. Read-only.
 import { decodeEnvelope, decodeRecord, recordsOfFragment, toNumber } from '../../proto/index.js';
 import type { OutboxDatabase } from './database.js';
-import { recordHashAt } from './record-at.js';
+import { recordAt, recordHashAt } from './record-at.js';
 
 /** SHA-256 of the record at `seq`, or the last_hash of a Gap record (held here) whose range ends there. */
 export function hashThrough(db: OutboxDatabase, seq: number, acked: { seq: number; hash: Uint8Array }): Uint8Array | undefined {
@@ -23,12 +23,10 @@ export function hashThrough(db: OutboxDatabase, seq: number, acked: { seq: numbe
 
 /** The prev_hash the record after `seq` carries, when the outbox holds it: what a range ending at `seq` must hash to. */
 export function prevHashAfter(db: OutboxDatabase, seq: number): Uint8Array | undefined {
-  const chunk = db.prepare('SELECT first_seq, data FROM chunks WHERE first_seq <= ? AND last_seq >= ? ORDER BY first_seq DESC LIMIT 1')
-    .get(seq + 1, seq + 1) as { first_seq: number; data: Uint8Array } | undefined;
-  if (!chunk) return undefined;
+  const bytes = recordAt(db, seq + 1);
+  if (!bytes) return undefined;
   try {
-    const bytes = recordsOfFragment(chunk.data)[seq + 1 - chunk.first_seq];
-    return bytes && decodeEnvelope(bytes).prevHash;
+    return decodeEnvelope(bytes).prevHash;
   } catch {
     return undefined; // damaged too: the seal's last_hash is all there is
   }

@@ -103,7 +103,6 @@ function forksOf(v: VerifiedSegment): ForkToStore[] {
       return {
         recordSeq: r.seq, reason: f.reason === 2 ? 'HASH_MISMATCH' : 'HUB_AHEAD', localHeadSeq: toNumber(f.localHeadSeq), hubSeq: toNumber(f.hubSeq),
         renumberedFirst: toNumber(f.renumberedFirst), renumberedLast: toNumber(f.renumberedLast), newFirstSeq: toNumber(f.newFirstSeq),
-        abandoned: (f.abandoned ?? []).map((r) => ({ first: toNumber(r.first), last: toNumber(r.last) })).filter((r) => r.first > 0 && r.last >= r.first && r.last < toNumber(f.hubSeq) + 1),
       } as const;
     });
 }

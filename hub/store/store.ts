@@ -73,7 +73,6 @@ export interface ForkToStore {
   renumberedFirst: number;
   renumberedLast: number;
   newFirstSeq: number;
-  abandoned: SeqRange[];
 }
 
 /** Stored segments touching or adjoining a new one: what the link and overlap checks need. */
