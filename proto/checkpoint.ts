@@ -94,6 +94,21 @@ export function checkBeyondSync(cp: CheckpointFields, ranges: readonly HeldRange
   return statement !== undefined && verifySync(signature, statement, publicKey);
 }
 
+/**
+ * The seqs missing between a checkpoint and the ranges held above it (in any order; overlaps allowed):
+ * what a hub asks to be sent again, and what a fork leaves behind. Pure.
+ */
+export function holesAbove(contiguous: number, ranges: readonly { first: number; last: number }[]): { first: number; last: number }[] {
+  const holes: { first: number; last: number }[] = [];
+  let next = contiguous + 1;
+  for (const r of [...ranges].sort((a, b) => a.first - b.first)) {
+    if (r.last < next) continue;
+    if (r.first > next) holes.push({ first: next, last: r.first - 1 });
+    next = r.last + 1;
+  }
+  return holes;
+}
+
 function origin(kind: string, deviceId: string): string {
   if (!/^[\x21-\x7e]{1,128}$/.test(deviceId)) throw new Error(`device id ${JSON.stringify(deviceId)} cannot appear in a signed note`);
   return `fieldproof/v1/${kind}/${deviceId}`;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAck, type LocalChain } from '../agent/uplink/ack-check.js';
 import {
-  checkpointNote, encodeAck, fromHex, GENESIS_HASH, KeyRing, sha256, signBeyond, signCheckpoint, verify, type CheckpointFields, type DeviceKey, type HeldRange,
+  checkpointNote, encodeAck, fromHex, GENESIS_HASH, holesAbove, KeyRing, sha256, signBeyond, signCheckpoint, verify, type CheckpointFields, type DeviceKey, type HeldRange,
 } from '../proto/index.js';
 import { testKey } from './helpers/keys.js';
 
@@ -106,5 +106,14 @@ describe('checkpointNote', () => {
 
   it('refuses a device id that could break the note apart', () => {
     expect(() => checkpointNote({ hubKeyId: '0123456789abcdef', deviceId: 'a\nb', seq: 1, hash: GENESIS_HASH, hubTimeUnixNs: 1n })).toThrow(/signed note/);
+  });
+});
+
+describe('holesAbove', () => {
+  it('names the seqs missing between a checkpoint and the ranges above it, in any order, overlaps allowed', () => {
+    expect(holesAbove(10, [])).toEqual([]);
+    expect(holesAbove(10, [{ first: 11, last: 15 }])).toEqual([]);
+    expect(holesAbove(10, [{ first: 20, last: 25 }, { first: 13, last: 15 }])).toEqual([{ first: 11, last: 12 }, { first: 16, last: 19 }]);
+    expect(holesAbove(10, [{ first: 5, last: 12 }, { first: 12, last: 14 }, { first: 16, last: 16 }])).toEqual([{ first: 15, last: 15 }]);
   });
 });

@@ -1,7 +1,7 @@
 // Decides what a message on the device's ack topic may do: only a checkpoint signed by a pinned hub key,
 // naming this device, within this outbox's head and matching its own record, frees anything. Pure.
 import {
-  checkBeyondSync, checkCheckpointSync, checkpointFields, decodeAck, encodeCheckpoint, hashEquals, toHex, toNumber,
+  checkBeyondSync, checkCheckpointSync, checkpointFields, decodeAck, encodeCheckpoint, hashEquals, holesAbove, toHex, toNumber,
   type CheckpointFields, type HeldRange, type KeyRing,
 } from '../../proto/index.js';
 
@@ -80,7 +80,7 @@ export function checkAck(payload: Uint8Array, hubKeys: KeyRing, local: LocalChai
   const furthest = beyond.reduce((f, r) => (r.last > f.seq ? { seq: r.last, hash: r.lastHash } : f), { seq: checkpoint.seq, hash: checkpoint.hash });
   const diverged = (reason: Divergence['reason'], evidence: { seq: number; hash: Uint8Array } = { seq: checkpoint.seq, hash: checkpoint.hash }): Divergence => ({
     reason, hubSeq: furthest.seq, hubHash: furthest.hash, evidenceSeq: evidence.seq, evidenceHash: evidence.hash, contiguousSeq: checkpoint.seq, contiguousHash: checkpoint.hash,
-    abandoned: holesBelow(checkpoint.seq, beyond), hubKeyId: checkpoint.hubKeyId, statement: encoded,
+    abandoned: holesAbove(checkpoint.seq, beyond), hubKeyId: checkpoint.hubKeyId, statement: encoded,
   });
   if (checkpoint.seq > local.headSeq) {
     return reject('beyond_head', `hub checkpoint at seq ${checkpoint.seq} is beyond this outbox's head ${local.headSeq}`, diverged('HUB_AHEAD'));
@@ -102,18 +102,6 @@ export function checkAck(payload: Uint8Array, hubKeys: KeyRing, local: LocalChai
   }
   const resend = ack.resend.map((r) => ({ first: toNumber(r.first), last: toNumber(r.last) }));
   return { ok: true, checkpoint, encoded, storedBeyond, resend, divergence };
-}
-
-/** The seqs the hub lacks between its checkpoint and the signed ranges it holds beyond it. */
-function holesBelow(contiguous: number, beyond: readonly HeldRange[]): { first: number; last: number }[] {
-  const holes: { first: number; last: number }[] = [];
-  let next = contiguous + 1;
-  for (const r of [...beyond].sort((a, b) => a.first - b.first)) {
-    if (r.last < next) continue;
-    if (r.first > next) holes.push({ first: next, last: r.first - 1 });
-    next = r.last + 1;
-  }
-  return holes;
 }
 
 function reject(reason: AckRejectReason, detail: string, divergence?: Divergence): AckVerdict {

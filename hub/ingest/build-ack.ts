@@ -1,6 +1,6 @@
 // Builds the signed ack for a device from what the store holds: a checkpoint over the contiguous point,
 // ranges stored beyond it (signed with their last hashes), and the holes between them to resend.
-import { encodeAck, signBeyond, signCheckpoint, type DeviceKey } from '../../proto/index.js';
+import { encodeAck, holesAbove, signBeyond, signCheckpoint, type DeviceKey } from '../../proto/index.js';
 import { mergeRanges, type HeldRange, type HubStore, type SeqRange } from '../store/index.js';
 
 const MAX_RANGES = 16;
@@ -29,7 +29,7 @@ export async function buildAck(store: HubStore, deviceId: string, signer: AckSig
   const state = await store.deviceState(deviceId);
   if (!state) return undefined;
   const listed = await store.storedBeyond(deviceId, state.contiguousSeq, MAX_RANGES);
-  const resend = holesBetween(state.contiguousSeq, listed);
+  const resend = holesAbove(state.contiguousSeq, listed);
   const horizon = listed.length ? listed[listed.length - 1].last : state.contiguousSeq;
   const later = received.filter((r) => r.first > horizon).sort((a, b) => a.first - b.first);
   const storedBeyond = later.length ? [...listed, ...mergeRanges(later).slice(0, MAX_RANGES * 4)] : listed;
@@ -44,15 +44,4 @@ export async function buildAck(store: HubStore, deviceId: string, signer: AckSig
     resend,
   });
   return { deviceId, storedThrough: state.contiguousSeq, storedBeyond, resend, payload };
-}
-
-/** The seqs missing between the contiguous point and each range held beyond it. Pure. */
-export function holesBetween(contiguous: number, beyond: SeqRange[]): SeqRange[] {
-  const holes: SeqRange[] = [];
-  let next = contiguous + 1;
-  for (const r of beyond) {
-    if (r.first > next) holes.push({ first: next, last: r.first - 1 });
-    next = r.last + 1;
-  }
-  return holes;
 }

@@ -2,7 +2,7 @@
 // Pure decisions (decide, holes, topics) beside the handlers that do I/O through the store.
 export { route, type RouteOutcome } from './router.js';
 export { handleSegment, prepareSegment, outcomeOf, type SegmentLimits, type StoredOutcome } from './handle-segment.js';
-export { buildAck, holesBetween, type AckSummary } from './build-ack.js';
+export { buildAck, type AckSummary } from './build-ack.js';
 export { decideSegment } from './decide.js';
 export { unexplainedHoles } from './holes.js';
 export { Rejection, type RejectionCode } from './rejection.js';
