@@ -19,6 +19,8 @@ export interface BootExtras {
   matrixId?: string;
   rowId?: string;
   seed?: number;
+  /** A matrix row's planned level per dimension (Provenance.planned_levels). */
+  plannedLevels?: Record<string, string>;
 }
 
 export function bootBody(config: AgentConfig, keyId: string, version: string, acked: { seq: number; hash: Uint8Array }, extras: BootExtras = {}): Body {
@@ -40,6 +42,7 @@ export function bootBody(config: AgentConfig, keyId: string, version: string, ac
         matrixId: extras.matrixId ?? '',
         rowId: extras.rowId ?? '',
         seed: extras.seed ?? 0,
+        plannedLevels: extras.plannedLevels ?? {},
       },
     },
   };

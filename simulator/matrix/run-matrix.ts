@@ -66,7 +66,7 @@ async function runRow(o: MatrixRunOptions, row: MatrixRow): Promise<RowResult> {
   const label = `${o.plan.matrixId} ${row.id}: ${Object.entries(row.levels).map(([d, l]) => `${d}=${l}`).join(' ')}`;
   const run = await runScenario({
     scenario: row.scenario, deviceId, key, label, outboxPath: join(o.dir, row.id, 'outbox.db'), hub: o.hub, matrixId: o.plan.matrixId, rowId: row.id,
-    drainMs: o.drainMs, onAdvance: (tS) => o.onAdvance?.(row, tS), stopped: o.stopped,
+    plannedLevels: row.levels, drainMs: o.drainMs, onAdvance: (tS) => o.onAdvance?.(row, tS), stopped: o.stopped,
   });
   return { row, deviceId, ...run };
 }
@@ -82,6 +82,7 @@ export interface ScenarioRunOptions {
   label?: string;
   matrixId?: string;
   rowId?: string;
+  plannedLevels?: Record<string, string>;
   drainMs?: number;
   onAdvance?(tS: number): void;
   stopped?(): boolean;
@@ -94,6 +95,7 @@ export async function runScenario(o: ScenarioRunOptions): Promise<Omit<RowResult
   await o.hub?.register(o.deviceId, key, o.label ?? `simulated: ${o.scenario.name}`);
   const run = await startDirectRun({
     scenario: o.scenario, deviceId: o.deviceId, outboxPath: o.outboxPath, key, hub: o.hub, matrixId: o.matrixId, rowId: o.rowId,
+    plannedLevels: o.plannedLevels,
   });
   let stats: DriveStats;
   try {

@@ -39,6 +39,7 @@ const BODIES: Record<BodyKind, JsonSchema> = {
     models: array(object({ id: str, version: str })), keyId: str,
     provenance: object({
       source: names(...ENUMS.source), missionId: str, vehicleType: str, scenario: str, matrixId: str, rowId: str, seed: u64('scenario seed'),
+      plannedLevels: { type: 'object', description: 'a matrix row\'s planned level per dimension', additionalProperties: str },
     }),
     hostname: str, ackedThrough: u64('seq acknowledged by a hub before this start'), ackedHash: bytes('hash of the record at ackedThrough'),
   }, 'agent start: software, configuration, key and provenance'),

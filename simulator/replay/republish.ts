@@ -86,6 +86,7 @@ export class ReplayPublisher {
         criteriaHash: boot?.criteriaHash ?? undefined,
         models: (boot?.models ?? []).map((m) => ({ id: m.id ?? '', version: m.version ?? '' })),
         scenario: provenance.scenario ?? '', matrixId: provenance.matrixId ?? '', rowId: provenance.rowId ?? '', seed: toNumber(provenance.seed),
+        plannedLevels: { ...provenance.plannedLevels },
       },
     });
     const v = o.mission.verification;

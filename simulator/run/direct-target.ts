@@ -26,6 +26,8 @@ export interface DirectRunOptions {
   hub?: HubLink;
   matrixId?: string;
   rowId?: string;
+  /** The matrix row's planned level per dimension, for the Boot's provenance. */
+  plannedLevels?: Record<string, string>;
   logger?: Logger;
 }
 
@@ -65,8 +67,10 @@ export async function startDirectRun(o: DirectRunOptions): Promise<DirectRun> {
       scenario: o.scenario.name,
       matrixId: o.matrixId,
       rowId: o.rowId,
+      plannedLevels: o.plannedLevels,
       seed: o.scenario.seed,
-      models: [WORLD_MODEL, { id: o.scenario.perception.model_id, version: o.scenario.perception.version }],
+      // the perception model first: the hub attributes a device's samples and decisions to its first model
+      models: [{ id: o.scenario.perception.model_id, version: o.scenario.perception.version }, WORLD_MODEL],
     },
   });
   let takeovers = 0;
