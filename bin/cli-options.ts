@@ -51,6 +51,16 @@ export function mqttUrl(flag: string) {
   };
 }
 
+/** An HTTP listen address: PORT (on 127.0.0.1), HOST:PORT or [IPv6]:PORT. */
+export function listenAddress(flag: string) {
+  return (value: string): { host: string; port: number } => {
+    const m = /^(?:\[([^\]]+)\]:|([^:]+):)?(\d+)$/.exec(value.trim());
+    const n = m ? Number(m[3]) : Number.NaN;
+    if (!m || n > 65535) throw new InvalidArgumentError(`${flag}: expected PORT, HOST:PORT or [IPv6]:PORT such as 127.0.0.1:8080, got "${value}"`);
+    return { host: m[1] ?? m[2] ?? '127.0.0.1', port: n };
+  };
+}
+
 /** Number('') and Number(' ') are 0: an empty value is not a number here. */
 function strictNumber(value: string): number {
   return value.trim() === '' ? Number.NaN : Number(value);

@@ -28,6 +28,12 @@ export const hubConfigSchema = z.strictObject({
     max_records_per_segment: z.number().int().min(1).default(100_000),
   }).prefault({}),
   metrics: metricsSchema.prefault({}),
+  /** The read-only JSON API and reviewer page (`hub --http HOST:PORT`); on 127.0.0.1 unless told otherwise. */
+  http: z.strictObject({
+    enabled: z.boolean().default(false),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535, { message: 'expected a TCP port 0-65535 (0: any free port)' }).default(8080),
+  }).prefault({}),
   log: logSchema.prefault({}),
 }).superRefine((config, ctx) => {
   if (config.store.driver === 'postgres' && !config.store.url) {

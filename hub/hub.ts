@@ -2,13 +2,16 @@
 // Every message is verified before it is stored, and acked only after it is committed.
 import type { Server } from 'node:http';
 import { mqttClientOptions, type HubConfig } from '../config/index.js';
+import { loadOddFile } from '../config/odd-config.js';
 import { type DeviceKey } from '../proto/index.js';
 import { readDeviceKey } from '../proto/node.js';
 import { Analyst } from './analytics/analyst.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import { ackTopic, buildAck, decideSegment, outcomeOf, Rejection, route, type SegmentLimits } from './ingest/index.js';
 import { connectHubLink, type HubLink } from './mqtt/hub-link.js';
+import { startHttp, type HttpServer } from './http/index.js';
 import { createLogger, HubMetrics, serveMetrics, type Logger } from './observability.js';
+import type { Presence } from './reports/index.js';
 import { openStore, type HeldRange, type HubStore, type SegmentToStore } from './store/index.js';
 
 /** Segments committed per transaction at most, and the queue depth at which the broker is held back. */
@@ -39,6 +42,9 @@ export class Hub {
   private link: HubLink | undefined;
   private broker: EmbeddedBroker | undefined;
   private metricsServer: Server | undefined;
+  private httpServer: HttpServer | undefined;
+  /** Online/offline per device as its state topic last said (display only: unsigned, trusts nothing). */
+  readonly presence = new Map<string, Presence>();
   private readonly pendingAcks = new Set<string>();
   /** Per device, the seq ranges of segments committed or found stored since its last ack. */
   private readonly received = new Map<string, HeldRange[]>();
@@ -82,6 +88,11 @@ export class Hub {
     return this.broker?.url ?? this.config.mqtt.url;
   }
 
+  /** The reviewer page and JSON API, when `http.enabled`. */
+  get httpUrl(): string | undefined {
+    return this.httpServer?.url;
+  }
+
   get metricsPort(): number | undefined {
     const address = this.metricsServer?.address();
     return address && typeof address === 'object' ? address.port : undefined;
@@ -90,6 +101,7 @@ export class Hub {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    await this.httpServer?.close();
     await this.link?.close();
     await this.working;
     await this.ackChain;
@@ -125,6 +137,11 @@ export class Hub {
       this.analyst = new Analyst({ store: this.store, log: this.log, onLag: (lag) => this.metrics.analystLag.set(lag) });
       this.analyst.start();
     }
+    if (c.http.enabled) {
+      const taxonomy = this.analyst?.taxonomy ?? loadOddFile();
+      this.httpServer = await startHttp({ host: c.http.host, port: c.http.port, store: this.store, taxonomy, presence: this.presence, hubKey: this.key, log: this.log });
+      this.log.info({ url: this.httpServer.url }, 'reviewer page and JSON API listening (read-only)');
+    }
     this.log.info({ hub: c.hub_id, keyId: this.key.keyId, mqtt: this.mqttUrl, store: c.store.driver, shared: this.broker ? '' : c.mqtt.shared_group }, 'hub started');
   }
 
@@ -153,7 +170,10 @@ export class Hub {
       try {
         const result = await route(this.store, limits, m.topic, m.payload, m.receivedMs);
         if (result.kind === 'segment') ready.push({ topic: m.topic, payload: m.payload, segment: result.segment });
-        else if (result.kind === 'online') this.scheduleAck(result.deviceId);
+        else if (result.kind === 'online' || result.kind === 'offline') {
+          this.presence.set(result.deviceId, { online: result.kind === 'online', sinceMs: m.receivedMs });
+          if (result.kind === 'online') this.scheduleAck(result.deviceId);
+        }
       } catch (err) {
         if (err instanceof Rejection) await this.reject(err, m.topic, m.payload);
         else this.log.error({ err, topic: m.topic }, 'ingest failed; not acknowledged, the agent will resend');

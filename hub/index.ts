@@ -9,3 +9,5 @@ export { verifyStoredChain } from './verify-stored.js';
 export { Analyst, type AnalystOptions } from './analytics/analyst.js';
 export { coverageReport, coverageReportOf, type CoverageReport } from './analytics/coverage-report.js';
 export { driftReport, type DriftReport, type DriftSelection } from './analytics/drift-report.js';
+export * from './reports/index.js';
+export * from './http/index.js';

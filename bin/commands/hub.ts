@@ -6,7 +6,7 @@ import { loadOddFile } from '../../config/odd-config.js';
 import type { HubStore } from '../../hub/index.js';
 import { keyIdOf } from '../../proto/index.js';
 import { readDeviceKey, readPublicKey } from '../../proto/node.js';
-import { mqttUrl, port } from '../cli-options.js';
+import { listenAddress, mqttUrl, port } from '../cli-options.js';
 import { action, CliError, EXIT_FAILED, printJson } from '../cli-support.js';
 import { runUntilSignal } from '../run-until-signal.js';
 
@@ -37,8 +37,10 @@ export function registerHub(program: Command): void {
     .option('--port <n>', 'embedded broker port', port('--port'))
     .option('--mqtt <url>', 'external broker URL (overrides mqtt.url), e.g. mqtt://127.0.0.1:1883 or mqtts://host:8883', mqttUrl('--mqtt'))
     .option('--no-analyst', 'ingest only: no analytics in this process (another process, or `hub reindex` later, builds them)')
-    .action(action(async (opts: StoreOpts & { embeddedBroker?: boolean; port?: number; mqtt?: string; analyst: boolean }) => {
+    .option('--http <[host:]port>', 'serve the reviewer page and read-only JSON API here (default host 127.0.0.1), e.g. 8080', listenAddress('--http'))
+    .action(action(async (opts: StoreOpts & { embeddedBroker?: boolean; port?: number; mqtt?: string; analyst: boolean; http?: { host: string; port: number } }) => {
       const config = hubConfig(opts);
+      if (opts.http) config.http = { enabled: true, ...opts.http };
       if (opts.embeddedBroker) config.embedded_broker.enabled = true;
       if (opts.port !== undefined && !config.embedded_broker.enabled) {
         throw new CliError('--port is the embedded broker\'s port: add --embedded-broker (an external broker\'s address goes in --mqtt URL)');
@@ -47,6 +49,7 @@ export function registerHub(program: Command): void {
       if (opts.mqtt) config.mqtt.url = opts.mqtt;
       const { Hub } = await hubModule();
       const running = await Hub.start(config, { analyst: opts.analyst });
+      if (running.httpUrl) process.stdout.write(`reviewer page: ${running.httpUrl}\n`);
       await runUntilSignal(async (signal) => {
         running.log.info({ signal }, 'stopping');
         await running.stop();

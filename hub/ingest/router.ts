@@ -1,5 +1,6 @@
 // Routes each MQTT message to its handler by topic kind; one switch, one handler per kind.
-// `seg` is verified and returned ready to commit (the hub commits a batch at once); `state` online earns an ack.
+// `seg` is verified and returned ready to commit (the hub commits a batch at once); `state` online earns an ack; both
+// states feed the presence the reviewer page shows (display only: the state topic is unsigned and trusts nothing).
 import type { HubStore, SegmentToStore } from '../store/index.js';
 import { prepareSegment, type SegmentLimits } from './handle-segment.js';
 import { Rejection } from './rejection.js';
@@ -8,6 +9,7 @@ import { parseTopic } from './topics.js';
 export type RouteOutcome =
   | { kind: 'segment'; segment: SegmentToStore }
   | { kind: 'online'; deviceId: string }
+  | { kind: 'offline'; deviceId: string }
   | { kind: 'ignored'; reason: string };
 
 export async function route(store: HubStore, limits: SegmentLimits, topic: string, payload: Uint8Array, receivedMs: number): Promise<RouteOutcome> {
@@ -19,7 +21,7 @@ export async function route(store: HubStore, limits: SegmentLimits, topic: strin
     case 'state':
       return Buffer.from(payload).toString('utf8') === 'online'
         ? { kind: 'online', deviceId: parsed.deviceId }
-        : { kind: 'ignored', reason: 'device offline' };
+        : { kind: 'offline', deviceId: parsed.deviceId };
     case 'ack':
       return { kind: 'ignored', reason: 'acks are the hub\'s own' };
   }
