@@ -2,17 +2,19 @@
 // and the next cursor. Exposure runs to the next Conditions record, capped, cut at Boot, Gap, Fork and holes. Pure.
 import { UNKNOWN_LEVEL, type Taxonomy } from '../../config/odd-config.js';
 import { decodeEnvelope, schema, toBigInt, type U64 } from '../../proto/index.js';
-import type { AnalystBatch, AnalystCursor, CellAggregateRow, DecisionRow, HandoverRow, HistogramBinRow } from '../store/analytics-store.js';
+import type { AnalystBatch, AnalystCursor, CellAggregateRow, DecisionRow, HandoverRow, HistogramBinRow, RunRow } from '../store/analytics-store.js';
 import { cellKey, classifier } from './classify.js';
 import { addToCell, emptyCoverage, sourceOf, type CellStats, type CoverageAggregate, type Source } from './coverage.js';
 import { emptyHistograms, histogramObserver, type HistogramSet } from './histogram.js';
+import { plannedCellKey } from './matrix.js';
+import { decisionModel, modelOf, PerformanceDeltas } from './performance-deltas.js';
 
 export const HOUR_MS = 3_600_000;
 /** A sample's exposure is the time to the next Conditions record of its device, at most this. */
 export const DEFAULT_EXPOSURE_CAP_MS = 5_000;
 
 export function emptyCursor(deviceId: string): AnalystCursor {
-  return { deviceId, seq: 0, source: 'unspecified', cell: null, pending: null };
+  return { deviceId, seq: 0, source: 'unspecified', cell: null, pending: null, model: '' };
 }
 
 export function bucketOf(timeMs: number): number {
@@ -32,6 +34,9 @@ export class AnalystFold {
   records = 0;
   readonly handovers: HandoverRow[] = [];
   readonly decisions: DecisionRow[] = [];
+  private readonly performance: PerformanceDeltas;
+  /** The provenance of the batch's latest Boot. */
+  private run: RunRow | null = null;
   /** Records above this seq are left for a later batch (not yet contiguous). */
   throughSeq = Number.POSITIVE_INFINITY;
 
@@ -40,6 +45,7 @@ export class AnalystFold {
     this.classify = classifier(taxonomy);
     this.observe = histogramObserver(taxonomy);
     this.unknownCell = cellKey(taxonomy.dimensions.map(() => UNKNOWN_LEVEL));
+    this.performance = new PerformanceDeltas(start.deviceId);
   }
 
   /** One encoded record; records at or below the cursor (a resent overlap) are skipped. */
@@ -60,14 +66,23 @@ export class AnalystFold {
         if (!set) this.histograms.set(key, (set = emptyHistograms(this.taxonomy)));
         this.observe(set, conditions);
         this.add1(timeMs, levels.join('/'), c.source, { samples: 1 });
+        this.performance.sample(bucketOf(timeMs), levels.join('/'), c.source, c.model, conditions.perceptionConfidence);
         c.cell = cellKey(levels);
         c.pending = { cell: c.cell, source: c.source, timeMs };
         break;
       }
       case 'boot': {
         this.cut(timeMs);
-        c.source = sourceOf(schema.Boot.decode(body).provenance?.source);
+        const boot = schema.Boot.decode(body);
+        const p = boot.provenance;
+        c.source = sourceOf(p?.source);
+        c.model = modelOf(boot.models);
         c.cell = null;
+        const planned = { ...p?.plannedLevels };
+        this.run = {
+          deviceId: c.deviceId, bootSeq: env.seq, bootMs: timeMs, matrixId: p?.matrixId ?? '', rowId: p?.rowId ?? '', scenario: p?.scenario ?? '',
+          missionId: p?.missionId ?? '', source: c.source, plannedLevels: planned, plannedCell: plannedCellKey(this.taxonomy, planned),
+        };
         break;
       }
       case 'gap':
@@ -88,6 +103,10 @@ export class AnalystFold {
         });
         if (verdict === schema.Decision.Verdict.GO) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { go: 1 });
         else if (verdict === schema.Decision.Verdict.NO_GO) this.add1(timeMs, c.cell ?? this.unknownCell, c.source, { no_go: 1 });
+        if (verdict === schema.Decision.Verdict.GO || verdict === schema.Decision.Verdict.NO_GO) {
+          const model = decisionModel(d.modelId, d.modelVersion, c.model);
+          this.performance.decision(bucketOf(timeMs), c.cell ?? this.unknownCell, c.source, model, verdict === schema.Decision.Verdict.NO_GO);
+        }
         break;
       }
       case 'handover': {
@@ -158,7 +177,10 @@ export class AnalystFold {
 
   /** Everything the batch adds, for AnalyticsStore.apply. */
   batch(): AnalystBatch {
-    return { cells: this.rows(), bins: this.bins(), handovers: this.handovers, decisions: this.decisions };
+    return {
+      cells: this.rows(), bins: this.bins(), handovers: this.handovers, decisions: this.decisions,
+      performance: this.performance.rows(), runs: this.run ? [this.run] : [],
+    };
   }
 
   /** The deltas as store rows, in key order. */

@@ -2,9 +2,15 @@
 // An analysed batch commits its aggregates and its cursor in one transaction, so nothing is counted twice.
 import { type Kysely } from 'kysely';
 import { decisionRows, deleteLogRows, handoverRows, insertLogRows, type DecisionRow, type HandoverRow } from './analytics-log-rows.js';
+import { deletePerformanceRows, insertPerformanceRows, performanceRows, performanceTotals, type PerformanceRow, type PerformanceTotal } from './analytics-performance-rows.js';
+import { deleteRunRows, runRows, upsertRunRows, type RunFilter, type RunRow } from './analytics-run-rows.js';
+import { lastDriftBands, listDriftEvents, recordDriftEvents, type DriftEventFilter, type DriftEventRow, type NewDriftEvent } from './drift-events.js';
 import type { HubTables } from './tables.js';
 
 export type { DecisionRow, HandoverRow } from './analytics-log-rows.js';
+export type { DriftEventFilter, DriftEventRow, NewDriftEvent } from './drift-events.js';
+export type { PerformanceRow, PerformanceTotal } from './analytics-performance-rows.js';
+export type { RunFilter, RunRow } from './analytics-run-rows.js';
 
 /** What the analyst carries from one record to the next of a device, stored with its cursor. */
 export interface AnalystCursor {
@@ -17,6 +23,8 @@ export interface AnalystCursor {
   cell: string | null;
   /** The latest Conditions sample, whose exposure ends at the next record that closes it. */
   pending: { cell: string; source: string; timeMs: number } | null;
+  /** "id@version" of the first model the device's latest Boot named ('' when none). */
+  model: string;
 }
 
 /** One row of additive figures; applied as a delta, summed on conflict. */
@@ -50,10 +58,15 @@ export interface AnalystBatch {
   bins?: HistogramBinRow[];
   handovers?: HandoverRow[];
   decisions?: DecisionRow[];
+  performance?: PerformanceRow[];
+  /** Upserted: the device's latest Boot in the batch. */
+  runs?: RunRow[];
 }
 
 export interface AggregateFilter {
   deviceId?: string;
+  /** Only these devices (a matrix run's, say); applies to cells, histograms and performance. */
+  deviceIds?: readonly string[];
   /** Hour buckets starting at or after this. */
   sinceMs?: number;
   /** Hour buckets starting before this. */
@@ -79,8 +92,24 @@ export interface AnalyticsStore {
   aggregateRows(taxonomy: string, filter?: AggregateFilter): Promise<CellAggregateRow[]>;
   /** Rows summed over devices and hours, per cell and source. */
   cellTotals(taxonomy: string, filter?: AggregateFilter): Promise<Omit<CellAggregateRow, 'deviceId' | 'bucketMs'>[]>;
+  /** Every performance row of a taxonomy, in key order. */
+  performanceRows(taxonomy: string, filter?: AggregateFilter): Promise<PerformanceRow[]>;
+  /** Performance rows summed over devices and hours, per cell, source and model. */
+  performanceTotals(taxonomy: string, filter?: AggregateFilter): Promise<PerformanceTotal[]>;
+  /** Per device, its latest Boot's provenance and planned cell, in matrix, row and device order. */
+  runs(taxonomy: string, filter?: RunFilter): Promise<RunRow[]>;
   /** Deletes a taxonomy's aggregates and cursors (every taxonomy's when none is named), for a rebuild. */
   reset(taxonomy?: string): Promise<void>;
+  /**
+   * Records drift band changes in one transaction, each only if its (scope, feature)'s last event ended in its
+   * fromBand (`noEventBand` when there is none), so a change two watchers saw is recorded once. Returns those recorded.
+   * Drift events are a log of what the hub saw: reset() keeps them.
+   */
+  recordDriftEvents(taxonomy: string, events: NewDriftEvent[], noEventBand: string): Promise<NewDriftEvent[]>;
+  /** The band each (scope, feature) was last moved to. */
+  lastDriftBands(taxonomy: string): Promise<{ scope: string; feature: string; band: string }[]>;
+  /** Drift events, newest first (default at most 1000). */
+  driftEvents(taxonomy: string, filter?: DriftEventFilter): Promise<DriftEventRow[]>;
 }
 
 const STATS = ['samples', 'exposure_ms', 'go', 'no_go', 'handovers'] as const;
@@ -95,6 +124,7 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
     return rows.map((r) => ({
       deviceId: r.device_id, seq: Number(r.seq), source: r.source, cell: r.cell,
       pending: r.pending_cell === null || r.pending_time_ms === null ? null : { cell: r.pending_cell, source: r.pending_source ?? r.source, timeMs: Number(r.pending_time_ms) },
+      model: r.model,
     }));
   }
 
@@ -110,6 +140,7 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
     const cursor = {
       seq: next.seq, source: next.source, cell: next.cell,
       pending_cell: next.pending?.cell ?? null, pending_source: next.pending?.source ?? null, pending_time_ms: next.pending?.timeMs ?? null,
+      model: next.model,
     };
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -140,6 +171,8 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
             .doUpdateSet((eb) => ({ count: eb('analytics_histograms.count', '+', eb.ref('excluded.count')) }))).execute();
         }
         await insertLogRows(trx, taxonomy, batch.handovers ?? [], batch.decisions ?? []);
+        await insertPerformanceRows(trx, taxonomy, batch.performance ?? []);
+        await upsertRunRows(trx, taxonomy, batch.runs ?? []);
       });
       return true;
     } catch (err) {
@@ -149,8 +182,10 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
   }
 
   async aggregateRows(taxonomy: string, filter: AggregateFilter = {}): Promise<CellAggregateRow[]> {
+    if (filter.deviceIds?.length === 0) return [];
     let q = this.db.selectFrom('analytics_cells').selectAll().where('taxonomy', '=', taxonomy);
     if (filter.deviceId !== undefined) q = q.where('device_id', '=', filter.deviceId);
+    if (filter.deviceIds !== undefined) q = q.where('device_id', 'in', filter.deviceIds);
     if (filter.sinceMs !== undefined) q = q.where('bucket_ms', '>=', filter.sinceMs);
     if (filter.untilMs !== undefined) q = q.where('bucket_ms', '<', filter.untilMs);
     const rows = await q.orderBy('device_id').orderBy('bucket_ms').orderBy('cell').orderBy('source').execute();
@@ -158,6 +193,18 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
       deviceId: r.device_id, bucketMs: Number(r.bucket_ms), cell: r.cell, source: r.source,
       samples: Number(r.samples), exposure_ms: Number(r.exposure_ms), go: Number(r.go), no_go: Number(r.no_go), handovers: Number(r.handovers),
     }));
+  }
+
+  performanceRows(taxonomy: string, filter?: AggregateFilter): Promise<PerformanceRow[]> {
+    return performanceRows(this.db, taxonomy, filter);
+  }
+
+  performanceTotals(taxonomy: string, filter?: AggregateFilter): Promise<PerformanceTotal[]> {
+    return performanceTotals(this.db, taxonomy, filter);
+  }
+
+  runs(taxonomy: string, filter?: RunFilter): Promise<RunRow[]> {
+    return runRows(this.db, taxonomy, filter);
   }
 
   handovers(taxonomy: string, filter?: AggregateFilter): Promise<HandoverRow[]> {
@@ -169,8 +216,10 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
   }
 
   async histogramRows(taxonomy: string, filter: AggregateFilter = {}): Promise<HistogramBinRow[]> {
+    if (filter.deviceIds?.length === 0) return [];
     let q = this.db.selectFrom('analytics_histograms').selectAll().where('taxonomy', '=', taxonomy);
     if (filter.deviceId !== undefined) q = q.where('device_id', '=', filter.deviceId);
+    if (filter.deviceIds !== undefined) q = q.where('device_id', 'in', filter.deviceIds);
     if (filter.sinceMs !== undefined) q = q.where('bucket_ms', '>=', filter.sinceMs);
     if (filter.untilMs !== undefined) q = q.where('bucket_ms', '<', filter.untilMs);
     const rows = await q.orderBy('device_id').orderBy('bucket_ms').orderBy('source').orderBy('feature').orderBy('edges').orderBy('bin').execute();
@@ -183,7 +232,9 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
     let q = this.db.selectFrom('analytics_cells')
       .select((eb) => ['cell', 'source', ...STATS.map((k) => eb.fn.sum<number>(k).as(k))])
       .where('taxonomy', '=', taxonomy);
+    if (filter.deviceIds?.length === 0) return [];
     if (filter.deviceId !== undefined) q = q.where('device_id', '=', filter.deviceId);
+    if (filter.deviceIds !== undefined) q = q.where('device_id', 'in', filter.deviceIds);
     if (filter.sinceMs !== undefined) q = q.where('bucket_ms', '>=', filter.sinceMs);
     if (filter.untilMs !== undefined) q = q.where('bucket_ms', '<', filter.untilMs);
     const rows = await q.groupBy(['cell', 'source']).orderBy('cell').orderBy('source').execute();
@@ -191,6 +242,18 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
       cell: r.cell, source: r.source,
       samples: Number(r.samples), exposure_ms: Number(r.exposure_ms), go: Number(r.go), no_go: Number(r.no_go), handovers: Number(r.handovers),
     }));
+  }
+
+  recordDriftEvents(taxonomy: string, events: NewDriftEvent[], noEventBand: string): Promise<NewDriftEvent[]> {
+    return recordDriftEvents(this.db, taxonomy, events, noEventBand);
+  }
+
+  lastDriftBands(taxonomy: string): Promise<{ scope: string; feature: string; band: string }[]> {
+    return lastDriftBands(this.db, taxonomy);
+  }
+
+  driftEvents(taxonomy: string, filter?: DriftEventFilter): Promise<DriftEventRow[]> {
+    return listDriftEvents(this.db, taxonomy, filter);
   }
 
   async reset(taxonomy?: string): Promise<void> {
@@ -206,6 +269,8 @@ export class KyselyAnalyticsStore implements AnalyticsStore {
       await cells.execute();
       await bins.execute();
       await deleteLogRows(trx, taxonomy);
+      await deletePerformanceRows(trx, taxonomy);
+      await deleteRunRows(trx, taxonomy);
       await cursors.execute();
     });
   }

@@ -6,6 +6,9 @@ import type { HubStore } from './store.js';
 
 export * from './store.js';
 export type { AnalystBatch, AnalystCursor, AnalyticsStore, AggregateFilter, CellAggregateRow, DecisionRow, HandoverRow, HistogramBinRow } from './analytics-store.js';
+export type { PerformanceRow, PerformanceTotal, RunFilter, RunRow } from './analytics-store.js';
+export { CONFIDENCE_BINS } from './analytics-performance-rows.js';
+export type { DriftEventFilter, DriftEventRow, NewDriftEvent } from './drift-events.js';
 export { mergeRanges } from './kysely-store.js';
 
 export async function openStore(config: HubConfig['store']): Promise<HubStore> {

@@ -96,8 +96,10 @@ export async function migrate(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgr
     .addColumn('pending_cell', 'text')
     .addColumn('pending_source', 'text')
     .addColumn('pending_time_ms', big)
+    .addColumn('model', 'text', (c) => c.notNull().defaultTo(''))
     .addPrimaryKeyConstraint('analytics_cursor_pk', ['taxonomy', 'device_id'])
     .execute();
+  await addCursorModel(db, dialect);
   await db.schema.createTable('analytics_cells').ifNotExists()
     .addColumn('taxonomy', 'text', (c) => c.notNull())
     .addColumn('device_id', 'text', (c) => c.notNull())
@@ -122,6 +124,20 @@ export async function migrate(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgr
     .addColumn('count', big, (c) => c.notNull())
     .addPrimaryKeyConstraint('analytics_histograms_pk', ['taxonomy', 'device_id', 'bucket_ms', 'source', 'feature', 'edges', 'bin'])
     .execute();
+  // Drift band changes (hub/analytics/drift-watch.ts): a log of what the hub saw, kept across reindexes.
+  await db.schema.createTable('drift_events').ifNotExists()
+    .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('taxonomy', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('feature', 'text', (c) => c.notNull())
+    .addColumn('from_band', 'text', (c) => c.notNull())
+    .addColumn('to_band', 'text', (c) => c.notNull())
+    .addColumn('psi', sql.raw(dialect === 'postgres' ? 'double precision' : 'real'), (c) => c.notNull())
+    .addColumn('js', sql.raw(dialect === 'postgres' ? 'double precision' : 'real'), (c) => c.notNull())
+    .addColumn('baseline', 'text', (c) => c.notNull())
+    .addColumn('time_ms', big, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('drift_events_by_scope').ifNotExists().on('drift_events').columns(['taxonomy', 'scope', 'feature', 'id']).execute();
   await db.schema.createTable('analytics_handovers').ifNotExists()
     .addColumn('taxonomy', 'text', (c) => c.notNull())
     .addColumn('device_id', 'text', (c) => c.notNull())
@@ -160,4 +176,42 @@ export async function migrate(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgr
     .addColumn('source', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('analytics_decisions_pk', ['taxonomy', 'device_id', 'seq'])
     .execute();
+  const counts = ['conf_0', 'conf_1', 'conf_2', 'conf_3', 'conf_4', 'conf_5', 'conf_6', 'conf_7', 'conf_8', 'conf_9', 'conf_missing', 'go', 'no_go'];
+  await counts.reduce((t, k) => t.addColumn(k, big, (c) => c.notNull()), db.schema.createTable('analytics_performance').ifNotExists()
+    .addColumn('taxonomy', 'text', (c) => c.notNull())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('bucket_ms', big, (c) => c.notNull())
+    .addColumn('cell', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('model', 'text', (c) => c.notNull()))
+    .addPrimaryKeyConstraint('analytics_performance_pk', ['taxonomy', 'device_id', 'bucket_ms', 'cell', 'source', 'model'])
+    .execute();
+  await db.schema.createTable('analytics_runs').ifNotExists()
+    .addColumn('taxonomy', 'text', (c) => c.notNull())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('boot_seq', big, (c) => c.notNull())
+    .addColumn('boot_ms', big, (c) => c.notNull())
+    .addColumn('matrix_id', 'text', (c) => c.notNull())
+    .addColumn('row_id', 'text', (c) => c.notNull())
+    .addColumn('scenario', 'text', (c) => c.notNull())
+    .addColumn('mission_id', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('planned_levels', 'text', (c) => c.notNull())
+    .addColumn('planned_cell', 'text')
+    .addPrimaryKeyConstraint('analytics_runs_pk', ['taxonomy', 'device_id'])
+    .execute();
+  await db.schema.createIndex('analytics_runs_by_matrix').ifNotExists().on('analytics_runs').columns(['taxonomy', 'matrix_id']).execute();
+}
+
+/**
+ * The cursor's model column (Step 6), on a store made before it: cursors there get '' until their device's
+ * next Boot, and records analysed before have no performance or run rows: `fieldproof hub reindex` fills them.
+ */
+async function addCursorModel(db: Kysely<HubTables>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect === 'postgres') {
+    await sql`alter table analytics_cursor add column if not exists model text not null default ''`.execute(db);
+    return;
+  }
+  const { rows } = await sql<{ name: string }>`select name from pragma_table_info('analytics_cursor')`.execute(db);
+  if (!rows.some((r) => r.name === 'model')) await sql`alter table analytics_cursor add column model text not null default ''`.execute(db);
 }

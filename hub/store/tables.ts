@@ -68,6 +68,8 @@ export interface HubTables {
     pending_cell: string | null;
     pending_source: string | null;
     pending_time_ms: number | null;
+    /** "id@version" of the first model the device's latest Boot named ('' when none). */
+    model: string;
   };
   /** Additive coverage figures per taxonomy, device, hour, cell and source (hub/analytics/coverage.ts CellStats). */
   analytics_cells: {
@@ -93,6 +95,19 @@ export interface HubTables {
     edges: string;
     bin: number;
     count: number;
+  };
+  /** Each drift band change the hub's drift watcher saw (hub/analytics/drift-watch.ts); scope "fleet" or a device id. */
+  drift_events: {
+    id: Generated<number>;
+    taxonomy: string;
+    scope: string;
+    feature: string;
+    from_band: string;
+    to_band: string;
+    psi: number;
+    js: number;
+    baseline: string;
+    time_ms: number;
   };
   /** Every Handover record, with the cell the device was in and its source (the handover log). */
   analytics_handovers: {
@@ -131,5 +146,42 @@ export interface HubTables {
     reason: string;
     cell: string | null;
     source: string;
+  };
+  /** Additive perception-confidence bin counts and go/no-go counts per device, hour, cell, source and model. */
+  analytics_performance: {
+    taxonomy: string;
+    device_id: string;
+    bucket_ms: number;
+    cell: string;
+    source: string;
+    model: string;
+    conf_0: number;
+    conf_1: number;
+    conf_2: number;
+    conf_3: number;
+    conf_4: number;
+    conf_5: number;
+    conf_6: number;
+    conf_7: number;
+    conf_8: number;
+    conf_9: number;
+    conf_missing: number;
+    go: number;
+    no_go: number;
+  };
+  /** Per device, its latest Boot's provenance and the matrix row's planned cell (planned versus achieved). */
+  analytics_runs: {
+    taxonomy: string;
+    device_id: string;
+    boot_seq: number;
+    boot_ms: number;
+    matrix_id: string;
+    row_id: string;
+    scenario: string;
+    mission_id: string;
+    source: string;
+    /** Provenance.planned_levels as JSON, keys sorted. */
+    planned_levels: string;
+    planned_cell: string | null;
   };
 }
