@@ -2,8 +2,9 @@
 // chain bookkeeping, as readable tables or as JSON (--json). Read-only: a running hub may share the store.
 import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig } from '../../config/index.js';
-import { loadOddFile } from '../../config/odd-config.js';
+import { loadOddFile, type Taxonomy } from '../../config/odd-config.js';
 import type { CoverageReport, HubStore } from '../../hub/index.js';
+import { coverageGrid } from '../../hub/reports/coverage-grid.js';
 import { action, CliError, printJson } from '../cli-support.js';
 
 interface StoreOpts { config?: string; store?: string; odd?: string; device?: string; json: boolean }
@@ -39,20 +40,16 @@ function time(flag: string) {
 }
 
 /** Samples per level pair of two dimensions, from the report's cells; '-' where none. */
-export function formatGrid(r: CoverageReport, taxonomy: { dimensions: { name: string; levels: { name: string }[] }[] }, dims: string[]): string {
-  const [a, b] = dims.map((d) => {
-    const i = r.taxonomy.dimensions.indexOf(d);
-    if (i < 0 || dims.length !== 2) throw new CliError(`--grid: expected two of ${r.taxonomy.dimensions.join(', ')}, as A,B; got "${dims.join(',')}"`);
-    return { i, levels: [...taxonomy.dimensions[i].levels.map((l) => l.name), 'unknown'] };
-  });
-  const counts = new Map<string, number>();
-  for (const c of r.cells) {
-    const levels = c.key.split('/');
-    const key = `${levels[a.i]}|${levels[b.i]}`;
-    counts.set(key, (counts.get(key) ?? 0) + c.total.samples);
+export function formatGrid(r: CoverageReport, taxonomy: Taxonomy, dims: string[]): string {
+  if (dims.length !== 2) throw new CliError(`--grid: expected two of ${r.taxonomy.dimensions.join(', ')}, as A,B; got "${dims.join(',')}"`);
+  let g;
+  try {
+    g = coverageGrid(r, taxonomy, dims[0], dims[1]);
+  } catch (err) {
+    throw new CliError(`--grid: ${(err as Error).message}`);
   }
-  const rows = a.levels.map((la) => [la, ...b.levels.map((lb) => String(counts.get(`${la}|${lb}`) ?? '-'))]);
-  return `\nsamples by ${dims[0]} (rows) and ${dims[1]} (columns):\n` + table([`${dims[0]} \\ ${dims[1]}`, ...b.levels], rows);
+  const rows = g.a_levels.map((la, i) => [la, ...g.b_levels.map((_, j) => (g.samples[i][j] ? String(g.samples[i][j]) : '-'))]);
+  return `\nsamples by ${dims[0]} (rows) and ${dims[1]} (columns):\n` + table([`${dims[0]} \\ ${dims[1]}`, ...g.b_levels], rows);
 }
 
 export function formatCoverage(r: CoverageReport, cellLimit = 20): string {
@@ -129,17 +126,11 @@ export function registerReport(program: Command): void {
       const taxonomy = loadOddFile(opts.odd);
       const store = await openReportStore(opts);
       try {
-        const up = (v?: string) => v?.toUpperCase();
-        const all = await store.analytics().handovers(taxonomy.fingerprint, { deviceId: opts.device, sinceMs: opts.since, untilMs: opts.until });
-        // latency: the record's own requested/accepted times, else from its REQUESTED record to this one (same id)
-        const requested = new Map(all.filter((h) => h.phase === 'REQUESTED' && h.handoverId).map((h) => [`${h.deviceId}|${h.handoverId}`, h.timeMs]));
-        const latency = (h: (typeof all)[number]) => (h.requestedMs !== null && h.acceptedMs !== null ? h.acceptedMs - h.requestedMs
-          : h.phase !== 'REQUESTED' && requested.has(`${h.deviceId}|${h.handoverId}`) ? h.timeMs - requested.get(`${h.deviceId}|${h.handoverId}`)! : null);
-        const rows = all
-          .filter((h) => (!opts.phase || h.phase === up(opts.phase)) && (!opts.initiator || h.initiator === up(opts.initiator))
-            && (!opts.to || h.toAuthority === up(opts.to)) && (!opts.reason || h.reason.includes(opts.reason)))
-          .map((h) => ({ ...h, latencyMs: latency(h) }));
-        if (opts.json) return printJson(rows);
+        const log = await (await hubModule()).handoverLog(store, taxonomy, {
+          deviceId: opts.device, sinceMs: opts.since, untilMs: opts.until, phase: opts.phase, initiator: opts.initiator, to: opts.to, reason: opts.reason,
+        });
+        if (opts.json) return printJson(log);
+        const rows = log.rows;
         if (rows.length === 0) return void process.stdout.write('no handovers analysed\n');
         process.stdout.write(table(['device', 'time', 'seq', 'id', 'phase', 'from', 'to', 'initiator', 'reason', 'latency', 'decision', 'cell'], rows.map((h) => [
           h.deviceId, iso(h.timeMs), String(h.seq), h.handoverId || '-', h.phase, `${h.fromMode || '?'} (${h.fromAuthority})`, `${h.toMode || '?'} (${h.toAuthority})`,
@@ -156,30 +147,10 @@ export function registerReport(program: Command): void {
       const taxonomy = loadOddFile(opts.odd);
       const store = await openReportStore(opts);
       try {
-        const rows = (await store.analytics().decisions(taxonomy.fingerprint, { deviceId: opts.device, sinceMs: opts.since, untilMs: opts.until }))
-          .map((d) => ({ ...d, criteria: JSON.parse(d.criteria) as { name: string; value: number | null; comparator: string; threshold: number; pass: boolean; unit: string }[] }));
-        const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-        const byCriterion = new Map<string, number>();
-        const byCell = new Map<string, number>();
-        const versions = new Map<string, { version: string; first_ms: number; last_ms: number; decisions: number }>();
-        for (const d of rows) {
-          if (d.verdict === 'NO_GO') {
-            for (const c of d.criteria) if (!c.pass) count(byCriterion, c.name);
-            count(byCell, d.cell ?? 'none');
-          }
-          const key = `${d.deviceId}|${d.criteriaVersion}`;
-          const v = versions.get(key) ?? { version: d.criteriaVersion, first_ms: d.timeMs, last_ms: d.timeMs, decisions: 0 };
-          v.last_ms = d.timeMs;
-          v.decisions++;
-          versions.set(key, v);
-        }
-        const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-        const summary = {
-          decisions: rows.length, go: rows.filter((d) => d.verdict === 'GO').length, no_go: rows.filter((d) => d.verdict === 'NO_GO').length,
-          no_go_by_criterion: Object.fromEntries(sorted(byCriterion)), no_go_by_cell: Object.fromEntries(sorted(byCell)),
-          criteria_versions: [...versions].map(([key, v]) => ({ device: key.split('|')[0], ...v })),
-        };
-        if (opts.json) return printJson({ ...summary, rows });
+        const log = await (await hubModule()).decisionLog(store, taxonomy, { deviceId: opts.device, sinceMs: opts.since, untilMs: opts.until });
+        if (opts.json) return printJson(log);
+        const { rows, ...summary } = log;
+        const sorted = (m: Record<string, number>) => Object.entries(m);
         if (rows.length === 0) return void process.stdout.write('no decisions analysed\n');
         process.stdout.write(table(['device', 'time', 'seq', 'verdict', 'failed criteria', 'criteria', 'model', 'cell'], rows.map((d) => [
           d.deviceId, iso(d.timeMs), String(d.seq), d.verdict,
@@ -187,8 +158,10 @@ export function registerReport(program: Command): void {
           d.criteriaVersion || '-', d.modelId ? `${d.modelId} ${d.modelVersion}` : '-', d.cell ?? '-',
         ])));
         process.stdout.write(`\n${summary.decisions} decisions: ${summary.go} go, ${summary.no_go} no-go\n`);
-        if (byCriterion.size) process.stdout.write(`no-go by criterion: ${sorted(byCriterion).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
-        if (byCell.size) process.stdout.write(`no-go by cell: ${sorted(byCell).slice(0, 10).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+        const byCriterion = sorted(summary.no_go_by_criterion);
+        const byCell = sorted(summary.no_go_by_cell);
+        if (byCriterion.length) process.stdout.write(`no-go by criterion: ${byCriterion.map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+        if (byCell.length) process.stdout.write(`no-go by cell: ${byCell.slice(0, 10).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
         for (const v of summary.criteria_versions) process.stdout.write(`criteria ${v.version || '(none)'} on ${v.device}: ${iso(v.first_ms)} to ${iso(v.last_ms)}, ${v.decisions} decisions\n`);
       } finally {
         await store.close();
@@ -232,29 +205,14 @@ export function registerReport(program: Command): void {
     .action(action(async (opts: StoreOpts) => {
       const store = await openReportStore(opts);
       try {
-        const { unexplainedHoles } = await hubModule();
-        const registry = new Map((await store.listDevices()).map((d) => [d.deviceId, d]));
-        const rejections = await store.rejections(10_000);
-        const rows = [];
-        for (const s of await store.deviceStates()) {
-          if (opts.device !== undefined && s.deviceId !== opts.device) continue;
-          const cov = await store.coverage(s.deviceId);
-          const d = registry.get(s.deviceId);
-          rows.push({
-            device: s.deviceId, last_seen_ms: s.lastSeenMs, records: s.recordsStored, stored_through: s.contiguousSeq, head: s.headSeq,
-            clock_offset_ms: s.clockOffsetMs, holes: unexplainedHoles(cov.segments, cov.gaps, s.headSeq),
-            rejections: rejections.filter((j) => j.deviceId === s.deviceId).length,
-            integrity_events: await store.integrityEvents(100, s.deviceId),
-            keys: d?.keys.map((k) => ({ key_id: k.keyId, revoked: k.revokedMs !== null })) ?? [], revoked: d ? d.revokedMs !== null : false,
-          });
-        }
+        const rows = await (await hubModule()).deviceReport(store, { deviceId: opts.device });
         if (opts.json) return printJson(rows);
         if (rows.length === 0) return void process.stdout.write('no records stored yet\n');
         process.stdout.write(table(['device', 'last seen', 'records', 'through', 'head', 'holes', 'rejected', 'integrity', 'keys'], rows.map((r) => [
           r.device + (r.revoked ? ' [REVOKED]' : ''), new Date(r.last_seen_ms).toISOString(), String(r.records), String(r.stored_through), String(r.head),
           r.holes.length ? r.holes.map((h) => `${h.first}..${h.last}`).join(',') : '-', String(r.rejections),
           r.integrity_events.length ? r.integrity_events.map((e) => e.kind).join(',') : '-',
-          r.keys.map((k) => k.key_id + (k.revoked ? ' (revoked)' : '')).join(','),
+          r.keys.map((k) => k.key_id + (k.revoked_ms !== null ? ' (revoked)' : '')).join(','),
         ])));
       } finally {
         await store.close();

@@ -88,12 +88,14 @@ describe('report and reindex CLI', () => {
   });
 
   it('report handovers lists the log with latencies from the request; filters by phase; prints a table', async () => {
-    const all = JSON.parse((await runCli(['report', 'handovers', '--store', path, '--json'])).stdout);
+    const log = JSON.parse((await runCli(['report', 'handovers', '--store', path, '--json'])).stdout);
+    const all = log.rows;
+    expect(log.total).toBe(all.length);
     expect(all.length).toBeGreaterThan(4);
     expect(new Set(all.map((h: { phase: string }) => h.phase))).toEqual(new Set(['REQUESTED', 'ACCEPTED', 'REJECTED']));
     // the world answers every request 300 ms later under the same id
     for (const h of all) expect(h.latencyMs).toBe(h.phase === 'REQUESTED' ? null : 300);
-    const accepted = JSON.parse((await runCli(['report', 'handovers', '--store', path, '--json', '--phase', 'accepted', '--device', 'ugv-1'])).stdout);
+    const accepted = JSON.parse((await runCli(['report', 'handovers', '--store', path, '--json', '--phase', 'accepted', '--device', 'ugv-1'])).stdout).rows;
     expect(accepted.length).toBe(all.filter((h: { phase: string; deviceId: string }) => h.phase === 'ACCEPTED' && h.deviceId === 'ugv-1').length);
     expect(accepted.length).toBe(live.filter((x) => x.deviceId === 'ugv-1').reduce((n, x) => n + x.handovers, 0));
     const text = await runCli(['report', 'handovers', '--store', path]);
