@@ -8,6 +8,7 @@ import { canonicalHash } from './canonical.js';
 import { idSchema } from './common.js';
 import { loadConfigFile, parseConfig } from './load.js';
 import { checkLevels } from './odd/check-levels.js';
+import { DEFAULT_BASELINE, DEFAULT_CURRENT, DriftSpecError, parseDriftSelection } from './odd/drift-spec.js';
 import { CONDITIONS_FIELDS, lookupField } from './odd/fields.js';
 import { boundsOf, parsePredicate, type Predicate, type PredicateIssue } from './odd/predicate.js';
 
@@ -45,6 +46,16 @@ const dimensionSchema = z.strictObject({
   levels: z.record(name, levelSchema).refine((l) => Object.keys(l).length > 0, { message: 'expected at least one level' }),
 });
 
+/** A drift selection (config/odd/drift-spec.ts), parsed here so a bad one fails the load naming its key. */
+const selectionSchema = (fallback: string) => z.string().default(fallback).transform((text, ctx) => {
+  try {
+    return parseDriftSelection(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof DriftSpecError ? err.detail : (err as Error).message });
+    return z.NEVER;
+  }
+});
+
 const featureSchema = z.strictObject({
   field: z.string(),
   /** Explicit edges, or `from_levels`: every bound the dimensions' levels use on this field. */
@@ -73,6 +84,10 @@ export const oddSchema = z.strictObject({
     psi_significant: z.number().positive().default(0.2),
     /** Additive (Laplace-style) count added to every bin when a bin is empty on one side only; 0.5 is Jeffreys'. */
     smoothing: z.number().positive().default(0.5),
+    /** The hub's drift watcher (hub/analytics/drift-watch.ts): bands of `current` against `baseline`, checked this often (0: never). */
+    baseline: selectionSchema(DEFAULT_BASELINE),
+    current: selectionSchema(DEFAULT_CURRENT),
+    watch_every_s: z.number().int().min(0).default(60),
   }).prefault({}),
 }).transform((o, ctx) => {
   const issues: PredicateIssue[] = [];

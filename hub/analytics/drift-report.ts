@@ -19,7 +19,7 @@ export interface DriftReport {
 }
 
 /** Sums rows into one histogram per feature, under the taxonomy's current edges (rows under other edges are left out). */
-function histograms(taxonomy: Taxonomy, rows: HistogramBinRow[]): Map<string, Histogram> {
+export function histogramsOf(taxonomy: Taxonomy, rows: HistogramBinRow[]): Map<string, Histogram> {
   const out = new Map(taxonomy.features.map((f) => [f.name, emptyHistogram(f)]));
   for (const r of rows) {
     const h = out.get(r.feature);
@@ -30,10 +30,16 @@ function histograms(taxonomy: Taxonomy, rows: HistogramBinRow[]): Map<string, Hi
   return out;
 }
 
+/** The band thresholds and smoothing of the taxonomy's drift section (not its watcher settings). */
+export function thresholdsOf(taxonomy: Taxonomy): DriftReport['thresholds'] {
+  const { psi_moderate, psi_significant, smoothing } = taxonomy.drift;
+  return { psi_moderate, psi_significant, smoothing };
+}
+
 function compareAll(taxonomy: Taxonomy, rows: HistogramBinRow[], s: DriftSelection): DriftResult[] {
-  const base = histograms(taxonomy, rows.filter((r) => s.baseline(r)));
-  const cur = histograms(taxonomy, rows.filter((r) => s.current(r)));
-  return taxonomy.features.map((f) => compareHistograms(base.get(f.name)!, cur.get(f.name)!, taxonomy.drift));
+  const base = histogramsOf(taxonomy, rows.filter((r) => s.baseline(r)));
+  const cur = histogramsOf(taxonomy, rows.filter((r) => s.current(r)));
+  return taxonomy.features.map((f) => compareHistograms(base.get(f.name)!, cur.get(f.name)!, thresholdsOf(taxonomy)));
 }
 
 /** Fleet: every device's rows together on both sides. Per device: that device's current against the fleet's baseline. */
@@ -42,7 +48,7 @@ export function driftReport(taxonomy: Taxonomy, rows: HistogramBinRow[], s: Drif
   const baselineRows = rows.filter((r) => s.baseline(r));
   return {
     taxonomy: { id: taxonomy.id, fingerprint: taxonomy.fingerprint },
-    thresholds: taxonomy.drift,
+    thresholds: thresholdsOf(taxonomy),
     fleet: compareAll(taxonomy, rows, s),
     devices: devices.map((device) => ({
       device,

@@ -26,7 +26,10 @@ describe('the default taxonomy', () => {
   it('loads with the matrices dimensions, ISO 34503 bins and the default drift thresholds', () => {
     expect(taxonomy.dimensions.map((d) => d.name)).toEqual(['weather', 'lighting', 'vibration', 'occlusion', 'gnss']);
     expect(taxonomy.dimensions[0].levels.map((l) => l.name)).toEqual(['clear', 'mist', 'fog', 'drizzle', 'rain', 'heavy_rain', 'violent_rain', 'snow', 'sleet', 'hail']);
-    expect(taxonomy.drift).toEqual({ psi_moderate: 0.1, psi_significant: 0.2, smoothing: 0.5 });
+    expect(taxonomy.drift).toEqual({
+      psi_moderate: 0.1, psi_significant: 0.2, smoothing: 0.5, watch_every_s: 60,
+      baseline: { text: 'source:simulation', source: 'simulation' }, current: { text: 'source:field', source: 'field' },
+    });
     expect(taxonomy.coverage).toEqual({ min_samples: 1, min_exposure_s: 0 });
     expect(taxonomy.features.find((f) => f.name === 'vibration_rms')?.edges).toEqual([2.5, 6]);
     expect(taxonomy.fingerprint).toMatch(/^[0-9a-f]{16}$/);
@@ -153,5 +156,7 @@ describe('taxonomy load errors', () => {
     expect(problems(oneDim(levels, 'features:\n  f: { field: gnss.fix, edges: [1] }\n'))[0]).toMatch(/features\.f\.field: gnss\.fix is an enum/);
     expect(problems(oneDim(levels, 'features:\n  f: { field: lighting.glare, edges: from_levels }\n'))[0]).toMatch(/features\.f\.edges: no level tests lighting\.glare/);
     expect(problems(oneDim(levels, 'drift: { psi_moderate: 0.3 }\n'))[0]).toMatch(/drift\.psi_significant: must be greater than drift\.psi_moderate \(0\.3\)/);
+    expect(problems(oneDim(levels, 'drift: { baseline: "first-days:0" }\n'))[0]).toMatch(/:\d+: drift\.baseline: first-days needs a whole number of days from 1 to 36500, got "0" in "first-days:0"; expected source:/);
+    expect(problems(oneDim(levels, 'drift: { current: "window:2026-01-08..2026-01-01" }\n'))[0]).toMatch(/drift\.current: window must end after it starts/);
   });
 });
