@@ -13,11 +13,21 @@ export interface DemoVehicle {
   decide(decisionSeq: () => number): { decision: Body; handovers: (decisionSeq: number) => Body[] };
 }
 
-export function demoVehicle(seed: number): DemoVehicle {
+/** Where a vehicle's weather and light start: a field vehicle starts wetter and darker than the test runs. */
+export interface DemoStart {
+  visibilityM: number;
+  lux: number;
+  rainMmH: number;
+}
+
+export const DEMO_TEST_START: DemoStart = { visibilityM: 4000, lux: 20_000, rainMmH: 0.5 };
+export const DEMO_FIELD_START: DemoStart = { visibilityM: 1500, lux: 800, rainMmH: 6 };
+
+export function demoVehicle(seed: number, start: DemoStart = DEMO_TEST_START): DemoVehicle {
   const random = seededRandom(seed);
-  const visibility = randomWalk(random, 4000, 50, 10_000, 400);
-  const lux = randomWalk(random, 20_000, 5, 100_000, 4000);
-  const rain = randomWalk(random, 0.5, 0, 30, 1.5);
+  const visibility = randomWalk(random, start.visibilityM, 50, 10_000, 400);
+  const lux = randomWalk(random, start.lux, 5, 100_000, 4000);
+  const rain = randomWalk(random, start.rainMmH, 0, 30, 1.5);
   const vib = randomWalk(random, 0.8, 0.05, 6, 0.3);
   const occlusion = randomWalk(random, 0.05, 0, 0.9, 0.05);
   let latest = { visibility: 4000, lux: 20_000, vib: 0.8, occlusion: 0.05, confidence: 0.95 };
@@ -36,7 +46,7 @@ export function demoVehicle(seed: number): DemoVehicle {
         conditions: {
           sourceId: 'demo',
           weather: { precipitation: r > 0.2 ? 2 : 1, precipitationMmH: r, visibilityM: v, fogDensity: Math.max(0, 1 - v / 2000) },
-          lighting: { lux: l, sunElevationDeg: l > 1000 ? 30 : -3, glare: l > 80_000 ? 0.7 : 0 },
+          lighting: { lux: l, sunElevationDeg: l > 1000 ? 30 : -3, glare: l > 80_000 && r < 0.2 ? 0.7 : 0 },
           vibration: { rmsX: z * 0.4, rmsY: z * 0.5, rmsZ: z, clipZ: z > 5 ? 1 : 0 },
           occlusion: { fraction: o, cause: o > 0.3 ? 3 : 1, sensor: 'cam0' },
           gnss: { fix: 3, satellites: 14, hdop: 0.8, latitudeDeg: 52.0, longitudeDeg: 4.4 },

@@ -7,7 +7,7 @@ import { Agent, createLogger as agentLogger } from '../../agent/index.js';
 import { agentConfigSchema, defaultHubConfig, type AgentConfig } from '../../config/index.js';
 import { Hub, createLogger as hubLogger, unexplainedHoles, verifyStoredChain, type SeqRange } from '../../hub/index.js';
 import { generateDeviceKey } from '../../proto/node.js';
-import { demoVehicle } from '../../simulator/demo-producer.js';
+import { DEMO_FIELD_START, DEMO_TEST_START, demoVehicle } from '../../simulator/demo-producer.js';
 
 export interface DemoOptions {
   agents: number;
@@ -15,6 +15,10 @@ export interface DemoOptions {
   durationS?: number;
   dir?: string;
   logLevel: string;
+  /** Serve the reviewer page and JSON API here while the demo runs (port 0: any free port). */
+  http?: { host: string; port: number };
+  /** Called once the hub is up, with the page's URL when it serves one. */
+  onStarted?(info: { pageUrl?: string; store: string }): void;
   onStatus(line: string): void;
   /** Resolves when the demo should stop (Ctrl-C); raced with the duration. */
   stopSignal: Promise<unknown>;
@@ -22,6 +26,8 @@ export interface DemoOptions {
 
 export interface DemoSummary {
   dir: string;
+  /** The hub store, for `fieldproof report ... --store`. */
+  store: string;
   broker: string;
   durationS: number;
   devices: number;
@@ -44,9 +50,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const hubConfig = defaultHubConfig(dir);
   hubConfig.embedded_broker = { enabled: true, host: '127.0.0.1', port: 0 };
   hubConfig.store.path = join(dir, 'hub.db');
+  if (o.http) hubConfig.http = { enabled: true, ...o.http };
   // The demo's hub key lives in memory only; its agents pin its public half.
   const hubKey = await generateDeviceKey();
   const hub = await Hub.start(hubConfig, { logger: hubLogger(o.logLevel), key: hubKey });
+  o.onStarted?.({ pageUrl: hub.httpUrl, store: hubConfig.store.path });
   const log = agentLogger(o.logLevel);
   const agents: Agent[] = [];
   const counts = { decisions: 0, handovers: 0 };
@@ -55,13 +63,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const producers: Promise<void>[] = [];
   try {
     for (let i = 1; i <= o.agents; i++) {
-      const deviceId = `demo-ugv-${String(i).padStart(2, '0')}`;
+      // the first vehicle stands for a field vehicle (its conditions still come from the demo's model, starting
+      // wetter and darker than the test runs), the others for simulation runs: the reports then split the two
+      const field = i === 1;
+      const deviceId = `demo-${field ? 'field' : 'sim'}-${String(i).padStart(2, '0')}`;
       const key = await generateDeviceKey();
       await hub.store.addDeviceKey(deviceId, key.keyId, key.publicKey, `demo vehicle ${i}`);
       const config: AgentConfig = agentConfigSchema.parse({
         device_id: deviceId,
         key_file: join(dir, deviceId, 'device.key'),
-        provenance: { source: 'simulation', mission_id: 'demo', vehicle_type: 'ugv' },
+        provenance: { source: field ? 'field' : 'simulation', mission_id: 'demo', vehicle_type: 'ugv' },
         outbox: { path: join(dir, deviceId, 'outbox.db') },
         seal: { max_records: 500, max_age_ms: 200 },
         mqtt: { url: hub.mqttUrl, protocol_version: 4 },
@@ -69,7 +80,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       });
       const agent = await Agent.start(config, { key, hubPublicKeys: [hubKey.publicKey], logger: log });
       agents.push(agent);
-      producers.push(produce(agent, demoVehicle(1000 + i), o.ratePerAgent, () => producing, counts));
+      producers.push(produce(agent, demoVehicle(1000 + i, field ? DEMO_FIELD_START : DEMO_TEST_START), o.ratePerAgent, () => producing, counts));
     }
     const status = setInterval(() => o.onStatus(statusLine(hub, agents, started)), 1000);
     const timeout = o.durationS !== undefined ? new Promise((r) => setTimeout(r, o.durationS! * 1000)) : new Promise(() => {});
@@ -153,7 +164,7 @@ async function summarize(hub: Hub, agents: Agent[], dir: string, started: number
     gaps += unexplainedHoles(cov.segments, cov.gaps, state?.headSeq ?? 0).length;
   }
   return {
-    dir, broker: hub.mqttUrl, durationS: Math.round((Date.now() - started) / 100) / 10, devices: agents.length,
+    dir, store: hub.config.store.path, broker: hub.mqttUrl, durationS: Math.round((Date.now() - started) / 100) / 10, devices: agents.length,
     captured, storedAtHub: stored, verified, rejected: hub.counters.rejected, unexplainedGaps: gaps, undelivered, lost,
     handovers: counts.handovers, decisions: counts.decisions,
     ok: lost === 0 && undelivered === 0 && verified === stored && gaps === 0,
