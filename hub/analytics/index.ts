@@ -16,3 +16,13 @@ export {
   type Histogram, type HistogramSet,
 } from './histogram.js';
 export { psi, jsDistance, bandOf, compareHistograms, DEFAULT_DRIFT, type DriftThresholds, type DriftBand, type DriftResult } from './drift.js';
+export {
+  performanceOf, figuresOf, judge, wilsonInterval, binQuantile, DEFAULT_PERFORMANCE_RULE,
+  type PerformanceRule, type PerformanceOptions, type PerformanceBreakdown, type PerformanceFigures, type ConfidenceFigures,
+  type JudgedFigures, type CellPerformance, type ModelPerformance,
+} from './performance.js';
+export { confidenceBin, modelOf, decisionModel } from './performance-deltas.js';
+export {
+  plannedCellKey, matchesPlan, matrixRowOf, matrixTotalsOf, ANY_LEVEL, DEFAULT_MET_SHARE,
+  type AchievedCell, type MatrixRowReport, type MatrixTotals,
+} from './matrix.js';
