@@ -1,11 +1,12 @@
 // The coverage report from the analyst's aggregates: totals per source, t-way coverage (t = 1, 2 and full
 // cells) overall and per source, the uncovered pairs, the pairs only the field covered, and the cells seen.
 import type { Taxonomy } from '../../config/odd-config.js';
-import type { AggregateFilter, HubStore } from '../store/index.js';
+import type { HubStore } from '../store/index.js';
 import {
   addToCell, cellRows, emptyCoverage, emptyStats, SOURCES, STAT_KEYS, totalOf,
   type CellRow, type CellStats, type CoverageAggregate, type CoverageMinimum, type Source,
 } from './coverage.js';
+import { analysisLag, resolveScope, type ReportScope } from './report-scope.js';
 import { spaceOf } from './space.js';
 import { combinationCoverage, fieldOnlyCombinations, type Combination, type FieldOnlyCombination, type SeenCombination } from './t-way.js';
 
@@ -18,12 +19,14 @@ export interface CoverageFigure {
 export interface CoverageReport {
   taxonomy: { id: string; fingerprint: string; dimensions: string[] };
   device: string | null;
+  /** The matrix run whose devices alone are counted; null: not restricted to one. */
+  matrix: string | null;
   min: CoverageMinimum;
   /** Seqs committed but not analysed yet, over the devices reported: the figures trail ingest by this much. */
   lag: number;
   totals: Record<Source | 'all', CellStats>;
-  /** Per evidence (every source together, then each): t = 1, t = 2 and full cells (t = every dimension). */
-  coverage: { sources: Source | 'all'; t1: CoverageFigure; t2: CoverageFigure; cells: CoverageFigure }[];
+  /** Per evidence (every source together, then each): t = 1, 2 and 3, and full cells (t = every dimension). */
+  coverage: { sources: Source | 'all'; t1: CoverageFigure; t2: CoverageFigure; t3: CoverageFigure; cells: CoverageFigure }[];
   uncovered_pairs_total: number;
   uncovered_pairs: Combination[];
   /** Pairs the field covered that no simulation did: where the test plan fell short. */
@@ -33,28 +36,26 @@ export interface CoverageReport {
   cells: CellRow[];
 }
 
-export interface CoverageReportOptions extends AggregateFilter {
+export interface CoverageReportOptions extends ReportScope {
   /** At most this many uncovered and field-only pairs are listed (all are counted). */
   limit?: number;
 }
 
-/** Reads the aggregates of `taxonomy` (every device, or one) and derives the report; aggregates only, no segment scans. */
+/** Reads the aggregates of `taxonomy` (every device, one, or a matrix run's) and derives the report; aggregates only, no segment scans. */
 export async function coverageReport(store: HubStore, taxonomy: Taxonomy, o: CoverageReportOptions = {}): Promise<CoverageReport> {
   const analytics = store.analytics();
   const agg = emptyCoverage(taxonomy);
-  for (const r of await analytics.cellTotals(taxonomy.fingerprint, o)) {
+  const filter = await resolveScope(store, taxonomy, o);
+  for (const r of await analytics.cellTotals(taxonomy.fingerprint, filter)) {
     const { cell, source, ...stats } = r;
     addToCell(agg, cell.split('/'), source as Source, stats);
   }
-  const cursors = new Map((await analytics.cursors(taxonomy.fingerprint)).map((c) => [c.deviceId, c.seq]));
-  const lag = (await store.deviceStates())
-    .filter((s) => o.deviceId === undefined || s.deviceId === o.deviceId)
-    .reduce((sum, s) => sum + Math.max(0, s.contiguousSeq - (cursors.get(s.deviceId) ?? 0)), 0);
-  return coverageReportOf(agg, taxonomy, { deviceId: o.deviceId, limit: o.limit, lag });
+  const lag = await analysisLag(store, taxonomy, filter);
+  return coverageReportOf(agg, taxonomy, { deviceId: o.deviceId, matrixId: o.matrixId, limit: o.limit, lag });
 }
 
 /** The report of an aggregate already in hand (pure). */
-export function coverageReportOf(agg: CoverageAggregate, taxonomy: Taxonomy, o: { deviceId?: string; limit?: number; lag?: number } = {}): CoverageReport {
+export function coverageReportOf(agg: CoverageAggregate, taxonomy: Taxonomy, o: { deviceId?: string; matrixId?: string; limit?: number; lag?: number } = {}): CoverageReport {
   const limit = o.limit ?? 10;
   const min = taxonomy.coverage;
   const space = spaceOf(taxonomy);
@@ -76,11 +77,12 @@ export function coverageReportOf(agg: CoverageAggregate, taxonomy: Taxonomy, o: 
   }
   const present = SOURCES.filter((s) => totals[s].samples > 0 || totals[s].exposure_ms > 0);
   const coverage = [{ sources: 'all' as const, list: SOURCES }, ...present.map((s) => ({ sources: s, list: [s] as const }))]
-    .map(({ sources, list }) => ({ sources, t1: figure(1, list), t2: figure(Math.min(2, n), list), cells: figure(n, list) }));
+    .map(({ sources, list }) => ({ sources, t1: figure(1, list), t2: figure(Math.min(2, n), list), t3: figure(Math.min(3, n), list), cells: figure(n, list) }));
   const pairs = combinationCoverage(agg, space, { t: Math.min(2, n), min, limit });
   return {
     taxonomy: { id: taxonomy.id, fingerprint: taxonomy.fingerprint, dimensions: taxonomy.dimensions.map((d) => d.name) },
     device: o.deviceId ?? null,
+    matrix: o.matrixId ?? null,
     min,
     lag: o.lag ?? 0,
     totals,
