@@ -53,8 +53,8 @@ async function get(path: string): Promise<{ status: number; body: any; type: str
 }
 
 /** Decoded bodies of a device's stored records (the evicted range is not stored). */
-function stored(deviceId: string) {
-  return histories.get(deviceId)!.records.filter((r) => !evictedOf.get(deviceId)!.has(r.seq));
+function stored(deviceId: string): { seq: number; body: Record<string, any> }[] {
+  return histories.get(deviceId)!.records.filter((r) => !evictedOf.get(deviceId)!.has(r.seq)) as never;
 }
 
 describe('hub HTTP API', () => {
