@@ -6,6 +6,7 @@ import { loadOddFile } from '../config/odd-config.js';
 import { type DeviceKey } from '../proto/index.js';
 import { readDeviceKey } from '../proto/node.js';
 import { Analyst } from './analytics/analyst.js';
+import { DriftWatch } from './analytics/drift-watch.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import { ackTopic, buildAck, decideSegment, outcomeOf, Rejection, route, type SegmentLimits } from './ingest/index.js';
 import { connectHubLink, type HubLink } from './mqtt/hub-link.js';
@@ -59,6 +60,8 @@ export class Hub {
   private working: Promise<void> | undefined;
   /** Follows committed segments into the coverage aggregates, off the ack path. */
   private analyst: Analyst | undefined;
+  /** Records drift band changes as hub events; runs with the analyst, after it catches up and on an interval. */
+  driftWatch: DriftWatch | undefined;
 
   private constructor(
     readonly config: HubConfig,
@@ -106,6 +109,7 @@ export class Hub {
     await this.working;
     await this.ackChain;
     await this.analyst?.stop();
+    await this.driftWatch?.stop();
     await this.broker?.close();
     await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
     await this.store.close();
@@ -134,8 +138,13 @@ export class Hub {
     });
     // catches up from its cursors after a restart, then follows the commits
     if (this.options.analyst !== false) {
-      this.analyst = new Analyst({ store: this.store, log: this.log, onLag: (lag) => this.metrics.analystLag.set(lag) });
+      this.analyst = new Analyst({ store: this.store, log: this.log, onLag: (lag) => {
+        this.metrics.analystLag.set(lag);
+        if (lag === 0) this.driftWatch?.poke();
+      } });
+      this.driftWatch = new DriftWatch({ store: this.store, taxonomy: this.analyst.taxonomy, log: this.log, metrics: this.metrics });
       this.analyst.start();
+      this.driftWatch.start();
     }
     if (c.http.enabled) {
       const taxonomy = this.analyst?.taxonomy ?? loadOddFile();

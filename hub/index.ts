@@ -9,5 +9,10 @@ export { verifyStoredChain } from './verify-stored.js';
 export { Analyst, type AnalystOptions } from './analytics/analyst.js';
 export { coverageReport, coverageReportOf, type CoverageReport } from './analytics/coverage-report.js';
 export { driftReport, type DriftReport, type DriftSelection } from './analytics/drift-report.js';
+export {
+  driftFor, driftSeries, parseDriftSelection, withinWindow, parseBucket, matrixIdsOf, DriftSpecError, DEFAULT_BASELINE, DEFAULT_CURRENT, FLEET,
+  type DriftForReport, type DriftSeries, type DriftSelectionSpec, type SelectionInfo, type SeriesOptions,
+} from './analytics/index.js';
+export { DriftWatch, type DriftWatchOptions } from './analytics/drift-watch.js';
 export * from './reports/index.js';
 export * from './http/index.js';

@@ -23,6 +23,10 @@ export class HubMetrics {
   });
   readonly analystLag = new Gauge({ name: 'fieldproof_hub_analyst_lag_seqs', help: 'Seqs committed but not yet analysed, over every device', registers: [this.registry] });
   readonly devices = new Gauge({ name: 'fieldproof_hub_devices', help: 'Devices with stored records', registers: [this.registry] });
+  readonly driftBand = new Gauge({
+    name: 'fieldproof_hub_drift_band', help: 'Drift band per scope (fleet or device id) and feature: 0 stable, 1 moderate, 2 significant',
+    labelNames: ['scope', 'feature'], registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'fieldproof_hub_' });

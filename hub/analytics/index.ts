@@ -17,6 +17,13 @@ export {
 } from './histogram.js';
 export { psi, jsDistance, bandOf, compareHistograms, DEFAULT_DRIFT, type DriftThresholds, type DriftBand, type DriftResult } from './drift.js';
 export {
+  driftFor, resolveSelection, resolveSelections, matrixIdsOf, parseDriftSelection, withinWindow, parseTime, DriftSpecError,
+  DEFAULT_BASELINE, DEFAULT_CURRENT, SPEC_FORMS, SPEC_SOURCES,
+  type DriftForReport, type DriftSelectionSpec, type ResolveOptions, type ResolvedSelection, type SelectionInfo, type SpecSource,
+} from './drift-baseline.js';
+export { driftSeries, parseBucket, MAX_SERIES_POINTS, type DriftSeries, type FeatureSeries, type DriftPoint, type HistogramCounts, type SeriesOptions } from './drift-series.js';
+export { bandChanges, readingsOf, bandKey, BAND_LEVEL, INITIAL_BAND, FLEET, type Band, type BandChange, type BandReading } from './drift-bands.js';
+export {
   performanceOf, figuresOf, judge, wilsonInterval, binQuantile, DEFAULT_PERFORMANCE_RULE,
   type PerformanceRule, type PerformanceOptions, type PerformanceBreakdown, type PerformanceFigures, type ConfidenceFigures,
   type JudgedFigures, type CellPerformance, type ModelPerformance,
