@@ -9,6 +9,10 @@ export { verifyStoredChain } from './verify-stored.js';
 export { Analyst, type AnalystOptions } from './analytics/analyst.js';
 export { coverageReport, coverageReportOf, type CoverageReport } from './analytics/coverage-report.js';
 export { driftReport, type DriftReport, type DriftSelection } from './analytics/drift-report.js';
+export { performanceReport, type PerformanceReport, type PerformanceReportOptions } from './analytics/performance-report.js';
+export { matrixReport, type MatrixReport, type MatrixReportOptions } from './analytics/matrix-report.js';
+export type { CoverageReportOptions } from './analytics/coverage-report.js';
+export type { ReportScope } from './analytics/report-scope.js';
 export {
   driftFor, driftSeries, parseDriftSelection, withinWindow, parseBucket, matrixIdsOf, DriftSpecError, DEFAULT_BASELINE, DEFAULT_CURRENT, FLEET,
   type DriftForReport, type DriftSeries, type DriftSelectionSpec, type SelectionInfo, type SeriesOptions,
