@@ -1,5 +1,5 @@
 // hub/store: the store contract and how to open one from the hub config.
-// SQLite now; PostgreSQL (hub/store/postgres/) joins behind the same contract.
+// SQLite (one file, the default) or PostgreSQL (several hubs sharing a fleet), behind the same contract.
 import type { HubConfig } from '../../config/index.js';
 import { openSqliteStore } from './sqlite/open-sqlite.js';
 import type { HubStore } from './store.js';
@@ -13,5 +13,7 @@ export { mergeRanges } from './kysely-store.js';
 
 export async function openStore(config: HubConfig['store']): Promise<HubStore> {
   if (config.driver === 'sqlite') return openSqliteStore(config.path);
-  throw new Error(`store.driver "${config.driver}" is not available yet in this build; use "sqlite"`);
+  // loaded only when asked for: a SQLite hub never loads pg
+  const { openPostgresStore } = await import('./postgres/open-postgres.js');
+  return openPostgresStore(config.url!);
 }

@@ -30,6 +30,8 @@ export interface Device {
 export interface HubOptions {
   brokerUrl: string;
   storePath?: string;
+  /** Another store (PostgreSQL) instead of the SQLite file at storePath. */
+  store?: { driver: 'postgres'; url: string };
   maxPayloadBytes?: number;
 }
 
@@ -84,7 +86,7 @@ export class E2eWorld {
     return hubConfigSchema.parse({
       hub_id: randomId('hub'),
       key_file: this.hubKey.keyFile,
-      store: { driver: 'sqlite', path: o.storePath ?? join(this.dir, 'hub.db') },
+      store: o.store ?? { driver: 'sqlite', path: o.storePath ?? join(this.dir, 'hub.db') },
       mqtt: {
         url: o.brokerUrl, protocol_version: this.factory.protocol, shared_group: this.sharedGroup,
         keepalive_s: 10, connect_timeout_ms: 10_000,
