@@ -1,5 +1,5 @@
 // Integration tests against the real services this machine runs: Mosquitto on 127.0.0.1:1883
-// (and PostgreSQL on 127.0.0.1:5432 from Step 7). With FIELDPROOF_REQUIRE_SERVICES=1 (CI) a missing service fails.
+// and PostgreSQL on 127.0.0.1:5432. With FIELDPROOF_REQUIRE_SERVICES=1 (CI) a missing service fails.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
