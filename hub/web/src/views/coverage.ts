@@ -1,0 +1,103 @@
+// Coverage: t-way figures per source, the pairwise heat map of two chosen dimensions, the uncovered pairs,
+// the pairs only the field covered and, for a matrix run, planned against achieved. Aggregates only.
+import { getJson, type Params } from '../api.js';
+import type { CoverageGrid, CoverageReport } from '../api-types.js';
+import { h, link, replace, section } from '../dom.js';
+import { filterForm } from '../filters.js';
+import { combination, count, duration, ofValid } from '../format.js';
+import { href, params } from '../routes.js';
+import { failed, loading, noData } from '../states.js';
+import { table } from '../table.js';
+import type { View } from '../view.js';
+import { heatmap, pairCells } from './coverage-heatmap.js';
+import { plannedVsAchieved, type MatrixSection } from './coverage-matrix.js';
+
+const SOURCES = ['all', 'field', 'simulation', 'replay', 'unspecified'];
+const QUERY = ['device', 'since', 'until', 'a', 'b', 'source', 'matrix', 'limit'];
+
+function figures(r: CoverageReport): HTMLElement {
+  return section('tway', 't-way coverage',
+    h('p', {}, `A level, pair or cell counts as covered with at least ${r.min.min_samples} sample(s) and ${r.min.min_exposure_s} s of exposure.`),
+    table('Coverage per source of evidence: t = 1, pairwise (t = 2) and full cells', [
+      { title: 'evidence', cell: (c) => c.sources },
+      { title: 'samples', numeric: true, cell: (c) => count(r.totals[c.sources].samples) },
+      { title: 'exposure', numeric: true, cell: (c) => duration(r.totals[c.sources].exposure_ms) },
+      { title: 't = 1', numeric: true, cell: (c) => ofValid(c.t1.covered, c.t1.valid) },
+      { title: 'pairwise', numeric: true, cell: (c) => ofValid(c.t2.covered, c.t2.valid) },
+      { title: 'full cells', numeric: true, cell: (c) => ofValid(c.cells.covered, c.cells.valid) },
+    ], r.coverage, { id: 'tway-table' }));
+}
+
+function lists(r: CoverageReport, q: URLSearchParams): HTMLElement[] {
+  const limit = Number(q.get('limit') ?? 50);
+  const more = (n: number) => (n > r.uncovered_pairs.length
+    ? link(href('coverage', { ...params(q, QUERY), limit: Math.min(1000, limit * 4) }), `show up to ${Math.min(1000, limit * 4)}`) : null);
+  return [
+    section('uncovered', `Uncovered pairs (${count(r.uncovered_pairs_total)})`,
+      r.uncovered_pairs_total === 0 ? h('p', {}, 'Every allowed pair of levels is covered.') : h('ul', { class: 'pairs', id: 'uncovered-list' },
+        r.uncovered_pairs.map((p) => h('li', {}, combination(p)))),
+      r.uncovered_pairs.length < r.uncovered_pairs_total ? h('p', {}, `The first ${r.uncovered_pairs.length} are listed. `, more(r.uncovered_pairs_total)) : null),
+    section('field-only', `Pairs only the field covered (${count(r.field_only_pairs.length)})`,
+      h('p', { class: 'muted' }, 'Combinations the vehicles met that no simulation tested: where the test plan fell short.'),
+      r.field_only_pairs.length === 0 ? h('p', {}, 'None: every pair the field met was also simulated (or the field has not reported yet).')
+        : table('Pairs the field covered and no simulation did', [
+          { title: 'pair', cell: (p) => combination(p.combination) },
+          { title: 'samples', numeric: true, cell: (p) => count(p.samples) },
+          { title: 'exposure', numeric: true, cell: (p) => duration(p.exposure_s * 1000) },
+          { title: 'note', cell: (p) => (p.excluded ? 'excluded by a constraint' : '') },
+        ], r.field_only_pairs, { id: 'field-only-table' })),
+    r.observed_excluded_pairs.length ? section('excluded', 'Pairs seen that a constraint calls impossible',
+      table('Revisit the constraint or the sensor', [
+        { title: 'pair', cell: (p) => combination(p.combination) },
+        { title: 'samples', numeric: true, cell: (p) => count(p.samples) },
+        { title: 'exposure', numeric: true, cell: (p) => duration(p.exposure_s * 1000) },
+      ], r.observed_excluded_pairs, { id: 'excluded-table' })) : h('span', {}),
+  ];
+}
+
+export const coverageView: View = {
+  nav: 'coverage',
+  title: 'Coverage',
+  async render({ root, route, signal }) {
+    const q = route.query;
+    const head = h('h1', {}, 'Coverage of the operating domain');
+    replace(root, head, loading('coverage'));
+    const window: Params = { device: q.get('device'), since: q.get('since'), until: q.get('until') };
+    let r: CoverageReport & { matrix?: MatrixSection };
+    try {
+      r = await getJson('/api/coverage', { ...window, limit: q.get('limit') ?? 50, matrix: q.get('matrix') }, signal);
+    } catch (e) {
+      return replace(root, head, failed('coverage', e));
+    }
+    const dims = r.taxonomy.dimensions;
+    const a = q.get('a') && dims.includes(q.get('a')!) ? q.get('a')! : dims[0];
+    const b = q.get('b') && dims.includes(q.get('b')!) && q.get('b') !== a ? q.get('b')! : dims.find((d) => d !== a)!;
+    const source = q.get('source') ?? 'all';
+    const form = filterForm('coverage', [
+      { name: 'a', label: 'rows', kind: 'select', options: dims.map((d) => ({ value: d, label: d })) },
+      { name: 'b', label: 'columns', kind: 'select', options: dims.map((d) => ({ value: d, label: d })) },
+      { name: 'source', label: 'source', kind: 'select', options: SOURCES.map((s) => ({ value: s, label: s })) },
+      { name: 'device', label: 'device', kind: 'text', placeholder: 'every device' },
+      { name: 'since', label: 'from', kind: 'time' },
+      { name: 'until', label: 'until', kind: 'time' },
+      { name: 'matrix', label: 'matrix run', kind: 'text', placeholder: 'matrix id' },
+    ], new URLSearchParams({ ...Object.fromEntries(q), a, b, source }));
+    const intro = h('p', { class: 'muted' }, `Taxonomy ${r.taxonomy.id} (${r.taxonomy.fingerprint}): ${dims.join(', ')}. `
+      + `${r.device ? `Device ${r.device}.` : 'Every device.'}${r.lag > 0 ? ` ${count(r.lag)} records are not analysed yet.` : ''}`);
+    if (r.totals.all.samples === 0 && !r.matrix) return replace(root, head, form, intro, noData('Conditions samples', 'Coverage appears once the analyst has filed samples into cells.'));
+    const gridSlot = h('div', { id: 'grid-slot' }, loading('the heat map'));
+    const la = q.get('la');
+    const lb = q.get('lb');
+    replace(root, head, form, intro,
+      r.matrix ? plannedVsAchieved(r.matrix, q.get('matrix') ?? '') : null,
+      figures(r), gridSlot,
+      la !== null && lb !== null ? pairCells(r, a, la, b, lb) : null,
+      ...lists(r, q));
+    try {
+      const grid = await getJson<CoverageGrid>('/api/coverage/grid', { ...window, a, b, source }, signal);
+      replace(gridSlot, heatmap(grid, (i, j) => `${href('coverage', { ...params(q, QUERY), a, b, source, la: grid.a_levels[i], lb: grid.b_levels[j], go: 'pair' })}`));
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') replace(gridSlot, failed('the heat map', e));
+    }
+  },
+};
