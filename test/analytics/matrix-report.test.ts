@@ -13,7 +13,7 @@ import { performanceReport } from '../../hub/analytics/performance-report.js';
 import { createLogger, Hub } from '../../hub/index.js';
 import type { HubStore } from '../../hub/store/index.js';
 import { openSqliteStore } from '../../hub/store/sqlite/open-sqlite.js';
-import type { Body } from '../../proto/index.js';
+import type { Body, Conditions } from '../../proto/index.js';
 import { planMatrix, runMatrix } from '../../simulator/matrix/index.js';
 import { testKey } from '../helpers/keys.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
@@ -31,7 +31,7 @@ const WEATHER = { clear: { precipitation: 1, visibilityM: 8000 }, fog: { precipi
 const LIGHTING = { day: { lux: 20000, glare: 0 }, dusk: { lux: 500, glare: 0 }, night: { lux: 0.5, glare: 0 } };
 
 /** A sample in cell weather/lighting/low/occlusion/good. */
-function sample(weather: keyof typeof WEATHER, lighting: keyof typeof LIGHTING, occlusion: 'none' | 'heavy'): Body {
+function sample(weather: keyof typeof WEATHER, lighting: keyof typeof LIGHTING, occlusion: 'none' | 'heavy'): { conditions: Conditions } {
   return {
     conditions: {
       sourceId: 'test', weather: WEATHER[weather], lighting: LIGHTING[lighting], vibration: { rmsX: 0.5, rmsY: 0.5, rmsZ: 1 },
@@ -56,7 +56,7 @@ describe('planned versus achieved, by hand', () => {
   it('reports each row\'s planned cell, achieved cells, share in plan and whether it met the plan', async () => {
     const store = await openSqliteStore(join(tempDir(), 'hub.db'));
     try {
-      expect(classify(taxonomy, sample('fog', 'dusk', 'heavy').conditions!).join('/')).toBe('fog/dusk/low/heavy/good');
+      expect(classify(taxonomy, sample('fog', 'dusk', 'heavy').conditions).join('/')).toBe('fog/dusk/low/heavy/good');
       const fogHeavy = sample('fog', 'day', 'heavy');
       await device(store, 'mx-r01', 1, sim('r01', { weather: 'fog', occlusion: 'heavy' }), [fogHeavy, fogHeavy, fogHeavy, sample('clear', 'day', 'heavy')]);
       await device(store, 'mx-r02', 2, sim('r02', { weather: 'clear', lighting: 'night' }), [sample('clear', 'night', 'none'), ...Array(3).fill(sample('clear', 'dusk', 'none'))]);

@@ -3,7 +3,7 @@
 import type { Taxonomy } from '../../config/odd-config.js';
 import { classify, confidenceBin, modelOf, plannedCellKey, sourceOf } from '../../hub/analytics/index.js';
 import type { HubStore, PerformanceRow, RunRow } from '../../hub/store/index.js';
-import { bodyKind, decodeRecord, decodeSegment, toBigInt, toNumber, type Body, type RecordMessage } from '../../proto/index.js';
+import { bodyKind, decodeRecord, decodeSegment, toBigInt, toNumber, type Body, type Conditions, type RecordMessage } from '../../proto/index.js';
 import { bruteForceRows, type LogEntry } from './analyst-brute.js';
 import { History, randomConditions, rng } from './analyst-world.js';
 
@@ -45,10 +45,9 @@ export function performanceHistory(deviceId: string, seed: number, n: number, bo
     const at = h.records.length;
     const x = r();
     const sample = (): Body => {
-      const body = randomConditions(r);
+      const { conditions } = randomConditions(r) as { conditions: Conditions };
       const y = r();
-      body.conditions!.perceptionConfidence = y < 0.1 ? undefined : y < 0.2 ? pick(r, [0.1, 0.7, 0.9, 1]) : body.conditions!.perceptionConfidence;
-      return body;
+      return { conditions: { ...conditions, perceptionConfidence: y < 0.1 ? undefined : y < 0.2 ? pick(r, [0.1, 0.7, 0.9, 1]) : conditions.perceptionConfidence } };
     };
     if (!booted && at >= Math.floor(n / 2)) {
       booted = true;
