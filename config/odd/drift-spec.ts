@@ -129,7 +129,10 @@ export function specText(s: Omit<DriftSelectionSpec, 'text'>): string {
   return terms.length ? terms.join(',') : 'all';
 }
 
-/** The selection narrowed to [sinceMs, untilMs) (the CLI's --since/--until, an API's since/until); open ends stay as they are. */
+/**
+ * The selection narrowed to [sinceMs, untilMs) (the CLI's --since/--until, an API's since/until); open ends stay as
+ * they are. Bounds that cross leave an empty selection (whose text no longer parses: it says why nothing matched).
+ */
 export function withinWindow(s: DriftSelectionSpec, sinceMs?: number, untilMs?: number): DriftSelectionSpec {
   if (sinceMs === undefined && untilMs === undefined) return s;
   const since = [s.window?.sinceMs, sinceMs].filter((x): x is number => x !== undefined);

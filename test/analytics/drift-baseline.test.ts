@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultOddFile, loadOddFile, parseOdd } from '../../config/odd-config.js';
 import { psi, jsDistance, SOURCES } from '../../hub/analytics/index.js';
 import {
-  DriftSpecError, driftFor, matrixIdsOf, parseDriftSelection, resolveSelection, SPEC_SOURCES, withinWindow,
+  DriftSpecError, driftFor, matrixIdsOf, type DriftForReport, parseDriftSelection, resolveSelection, SPEC_SOURCES, withinWindow,
 } from '../../hub/analytics/drift-baseline.js';
 import type { HistogramBinRow } from '../../hub/store/index.js';
 
@@ -16,7 +16,7 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1, 10);
 const row = (deviceId: string, source: string, bucketMs: number, bin: number, count: number, feature = 'lux', edges = lux): HistogramBinRow =>
   ({ deviceId, bucketMs, source, feature, edges, bin, count });
-const luxOf = (r: { fleet: { feature: string }[] }) => r.fleet.find((f) => f.feature === 'lux')! as ReturnType<typeof driftFor>['fleet'][number];
+const luxOf = (r: DriftForReport) => r.fleet.find((f) => f.feature === 'lux')!;
 
 describe('parseDriftSelection', () => {
   it('reads each term, in any order, into a canonical text', () => {
