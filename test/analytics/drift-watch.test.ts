@@ -1,5 +1,5 @@
 // Band changes: the pure rule (stable until shown otherwise, no_data changes nothing), the drift_events table
-// on a real SQLite file, and the watcher over it: each change recorded and logged once, across a restart too.
+// on a real SQLite file (the shared suite), and the watcher over it: each change recorded and logged once, across a restart too.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOddFile, type Taxonomy } from '../../config/odd-config.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../../hub/observability.js';
 import type { HistogramBinRow, HubStore } from '../../hub/store/index.js';
 import { openSqliteStore } from '../../hub/store/sqlite/open-sqlite.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
+import { driftEventsSuite } from './drift-events-suite.js';
 
 const tempDir = useTempDirs('fieldproof-drift-watch-');
 const taxonomy = loadOddFile();
@@ -40,33 +41,7 @@ describe('bandChanges', () => {
   });
 });
 
-describe('drift_events', () => {
-  it('records a change only from the band last recorded, lists newest first with filters, and keeps the last band', async () => {
-    const store = await openSqliteStore(join(tempDir(), 'hub.db'));
-    try {
-      const a = store.analytics();
-      const e = (scope: string, fromBand: string, toBand: string, timeMs: number) => ({ scope, feature: 'lux', fromBand, toBand, psi: 0.25, js: 0.2, baseline: 'source:simulation', timeMs });
-      expect(await a.recordDriftEvents(fp, [e('fleet', 'stable', 'significant', 1000), e('ugv-1', 'stable', 'moderate', 1000)], 'stable')).toHaveLength(2);
-      // a second watcher that saw the same change records nothing; one from the wrong band neither
-      expect(await a.recordDriftEvents(fp, [e('fleet', 'stable', 'significant', 1001), e('ugv-1', 'significant', 'stable', 1001)], 'stable')).toEqual([]);
-      expect(await a.recordDriftEvents(fp, [e('fleet', 'significant', 'stable', 2000)], 'stable')).toHaveLength(1);
-      expect(await a.recordDriftEvents('other-taxonomy', [e('fleet', 'stable', 'moderate', 2000)], 'stable')).toHaveLength(1);
-      expect(await a.lastDriftBands(fp)).toEqual([{ scope: 'fleet', feature: 'lux', band: 'stable' }, { scope: 'ugv-1', feature: 'lux', band: 'moderate' }]);
-      const all = await a.driftEvents(fp);
-      expect(all.map((x) => [x.scope, x.fromBand, x.toBand, x.timeMs])).toEqual([['fleet', 'significant', 'stable', 2000], ['ugv-1', 'stable', 'moderate', 1000], ['fleet', 'stable', 'significant', 1000]]);
-      expect(all[0]).toEqual({ id: expect.any(Number), scope: 'fleet', feature: 'lux', fromBand: 'significant', toBand: 'stable', psi: 0.25, js: 0.2, baseline: 'source:simulation', timeMs: 2000 });
-      expect((await a.driftEvents(fp, { scope: 'fleet' })).length).toBe(2);
-      expect((await a.driftEvents(fp, { sinceMs: 1500 })).map((x) => x.timeMs)).toEqual([2000]);
-      expect((await a.driftEvents(fp, { untilMs: 1500 })).length).toBe(2);
-      expect((await a.driftEvents(fp, { limit: 1 })).map((x) => x.timeMs)).toEqual([2000]);
-      // a rebuild of the aggregates keeps what the hub saw
-      await a.reset();
-      expect((await a.driftEvents(fp)).length).toBe(3);
-    } finally {
-      await store.close();
-    }
-  });
-});
+driftEventsSuite('SQLite', async () => openSqliteStore(join(tempDir(), 'hub.db')));
 
 /** Adds histogram rows for a device as the analyst would, moving its cursor by one seq. */
 async function add(store: HubStore, deviceId: string, source: string, bins: Record<number, number>, bucketMs = T0): Promise<void> {
