@@ -11,9 +11,10 @@ import { checkLevels } from './odd/check-levels.js';
 import { DEFAULT_BASELINE, DEFAULT_CURRENT, DriftSpecError, parseDriftSelection } from './odd/drift-spec.js';
 import { CONDITIONS_FIELDS, lookupField } from './odd/fields.js';
 import { boundsOf, parsePredicate, type Predicate, type PredicateIssue } from './odd/predicate.js';
+import { UNKNOWN_LEVEL } from '../proto/odd-classify.js';
 
-/** The level a sample takes in a dimension when a field its levels need was not measured. Reserved. */
-export const UNKNOWN_LEVEL = 'unknown';
+/** The level a sample takes in a dimension when a field its levels need was not measured (reserved): proto/odd-classify.ts. */
+export { UNKNOWN_LEVEL };
 
 export interface OddLevel {
   name: string;

@@ -9,4 +9,6 @@ export * from './seal.js';
 export * from './checkpoint.js';
 export * from './chain.js';
 export * from './verify-chain.js';
+export { CONDITIONS_FIELDS, type ConditionsField, type FieldKind } from './conditions-fields.js';
+export * from './odd-classify.js';
 export { defaultBackend, publicKeyOf, sign, verify, randomSecretKey, publicKeyToPem, publicKeyFromPem, type Backend } from './ed25519.js';

@@ -1,18 +1,10 @@
 // The taxonomy's predicate language: comparisons on one Conditions field, set membership for enums, `absent`,
 // and all/any/not. Parsed from YAML with errors at their key path; evaluated in three-valued logic. Pure.
+import type { Predicate } from '../../proto/odd-classify.js';
 import { lookupField, type ConditionsField } from './fields.js';
 
-/** A parsed predicate. Ranges hold float32-rounded bounds for float fields, as the values are compared. */
-export type Predicate =
-  | { op: 'range'; field: string; lo: number; loIncl: boolean; hi: number; hiIncl: boolean }
-  | { op: 'in'; field: string; values: number[] }
-  | { op: 'absent'; field: string }
-  | { op: 'all'; of: Predicate[] }
-  | { op: 'any'; of: Predicate[] }
-  | { op: 'not'; of: Predicate };
-
-/** true, false, or undefined: cannot tell, because a field it needs was not measured. */
-export type Truth = boolean | undefined;
+// The predicate type and its evaluation live in proto/, beside the classifier the hub and the evidence verifier share.
+export { evaluate, fieldsOf, type Predicate, type Truth } from '../../proto/odd-classify.js';
 
 export interface PredicateIssue {
   path: (string | number)[];
@@ -114,47 +106,6 @@ function parseRange(field: ConditionsField, obj: Record<string, unknown>, tests:
     return fail(`empty range: ${lo} ${obj[lo]} and ${hi} ${obj[hi]} leave no value of ${field.path}`);
   }
   return range;
-}
-
-/** Evaluates `p` on the values `value` gives (undefined: not measured), in Kleene's three-valued logic. */
-export function evaluate(p: Predicate, value: (field: string) => number | undefined): Truth {
-  switch (p.op) {
-    case 'range': {
-      const v = value(p.field);
-      if (v === undefined) return undefined;
-      return (p.loIncl ? v >= p.lo : v > p.lo) && (p.hiIncl ? v <= p.hi : v < p.hi);
-    }
-    case 'in': {
-      const v = value(p.field);
-      return v === undefined ? undefined : p.values.includes(v);
-    }
-    case 'absent':
-      return value(p.field) === undefined;
-    case 'not': {
-      const t = evaluate(p.of, value);
-      return t === undefined ? undefined : !t;
-    }
-    case 'all':
-    case 'any': {
-      // all: false wins, then unknown; any: true wins, then unknown
-      const decisive = p.op === 'any';
-      let unknown = false;
-      for (const q of p.of) {
-        const t = evaluate(q, value);
-        if (t === decisive) return decisive;
-        if (t === undefined) unknown = true;
-      }
-      return unknown ? undefined : !decisive;
-    }
-  }
-}
-
-/** Every field `p` tests. */
-export function fieldsOf(p: Predicate, out = new Set<string>()): Set<string> {
-  if (p.op === 'all' || p.op === 'any') p.of.forEach((q) => fieldsOf(q, out));
-  else if (p.op === 'not') fieldsOf(p.of, out);
-  else out.add(p.field);
-  return out;
 }
 
 /** Every finite bound a range on `field` uses: where its truth can change. */

@@ -1,0 +1,122 @@
+// Files a Conditions sample under its cell of an operating-domain taxonomy: one level per dimension, each level a
+// predicate over measured fields in three-valued logic. Over plain data, so the hub's analyst and the offline
+// evidence verifier (which reads the taxonomy from a packet) classify with this one code. Pure.
+import type { Conditions } from './codec.js';
+import { CONDITIONS_FIELDS } from './conditions-fields.js';
+
+/** The level a sample takes in a dimension when a field its levels need was not measured. Reserved. */
+export const UNKNOWN_LEVEL = 'unknown';
+
+/** A parsed predicate. Ranges hold float32-rounded bounds for float fields, as the values are compared. */
+export type Predicate =
+  | { op: 'range'; field: string; lo: number; loIncl: boolean; hi: number; hiIncl: boolean }
+  | { op: 'in'; field: string; values: number[] }
+  | { op: 'absent'; field: string }
+  | { op: 'all'; of: Predicate[] }
+  | { op: 'any'; of: Predicate[] }
+  | { op: 'not'; of: Predicate };
+
+/** true, false, or undefined: cannot tell, because a field it needs was not measured. */
+export type Truth = boolean | undefined;
+
+/** What classification needs of a taxonomy: its dimensions in order, each with its levels' predicates. */
+export interface ClassifyTaxonomy {
+  dimensions: readonly { name: string; levels: readonly { name: string; when: Predicate }[] }[];
+}
+
+/** Evaluates `p` on the values `value` gives (undefined: not measured), in Kleene's three-valued logic. */
+export function evaluate(p: Predicate, value: (field: string) => number | undefined): Truth {
+  switch (p.op) {
+    case 'range': {
+      const v = value(p.field);
+      if (v === undefined) return undefined;
+      return (p.loIncl ? v >= p.lo : v > p.lo) && (p.hiIncl ? v <= p.hi : v < p.hi);
+    }
+    case 'in': {
+      const v = value(p.field);
+      return v === undefined ? undefined : p.values.includes(v);
+    }
+    case 'absent':
+      return value(p.field) === undefined;
+    case 'not': {
+      const t = evaluate(p.of, value);
+      return t === undefined ? undefined : !t;
+    }
+    case 'all':
+    case 'any': {
+      // all: false wins, then unknown; any: true wins, then unknown
+      const decisive = p.op === 'any';
+      let unknown = false;
+      for (const q of p.of) {
+        const t = evaluate(q, value);
+        if (t === decisive) return decisive;
+        if (t === undefined) unknown = true;
+      }
+      return unknown ? undefined : !decisive;
+    }
+  }
+}
+
+/** Every field `p` tests. */
+export function fieldsOf(p: Predicate, out = new Set<string>()): Set<string> {
+  if (p.op === 'all' || p.op === 'any') p.of.forEach((q) => fieldsOf(q, out));
+  else if (p.op === 'not') fieldsOf(p.of, out);
+  else out.add(p.field);
+  return out;
+}
+
+/** A cell's levels in the taxonomy's dimension order, joined: "clear/day/low/none/good". */
+export type CellKey = string;
+
+export function cellKey(levels: readonly string[]): CellKey {
+  return levels.join('/');
+}
+
+export function cellLevels(key: CellKey): string[] {
+  return key.split('/');
+}
+
+export interface Classifier {
+  /** The level per dimension, in the taxonomy's order. */
+  (c: Conditions): string[];
+  /** For each dimension the sample is unknown in: the fields its levels test that the sample lacks. */
+  missing(c: Conditions): Record<string, string[]>;
+}
+
+/**
+ * A classifier for one taxonomy: reads each field the levels test once per sample. The first level whose
+ * predicate is true wins (a loaded taxonomy's levels are proven disjoint); none true: `unknown`.
+ */
+export function classifier(taxonomy: ClassifyTaxonomy): Classifier {
+  const dimFields = taxonomy.dimensions.map((d) => [...new Set(d.levels.flatMap((l) => [...fieldsOf(l.when)]))].sort());
+  const fields = [...new Set(dimFields.flat())].map((f) => {
+    const field = CONDITIONS_FIELDS.get(f);
+    if (!field) throw new Error(`taxonomy tests unknown Conditions field "${f}"`);
+    return field;
+  });
+  const read = (c: Conditions) => {
+    const values = new Map<string, number | undefined>();
+    for (const f of fields) values.set(f.path, f.read(c));
+    return values;
+  };
+  const levelsOf = (values: Map<string, number | undefined>) => {
+    const value = (f: string) => values.get(f);
+    return taxonomy.dimensions.map((d) => d.levels.find((l) => evaluate(l.when, value) === true)?.name ?? UNKNOWN_LEVEL);
+  };
+  const classify = ((c: Conditions) => levelsOf(read(c))) as Classifier;
+  classify.missing = (c) => {
+    const values = read(c);
+    const levels = levelsOf(values);
+    const out: Record<string, string[]> = {};
+    taxonomy.dimensions.forEach((d, i) => {
+      if (levels[i] === UNKNOWN_LEVEL) out[d.name] = dimFields[i].filter((f) => values.get(f) === undefined);
+    });
+    return out;
+  };
+  return classify;
+}
+
+/** One-off classification; build a classifier() for a stream of samples. */
+export function classify(taxonomy: ClassifyTaxonomy, c: Conditions): string[] {
+  return classifier(taxonomy)(c);
+}
