@@ -3,9 +3,11 @@
 import type { Command } from 'commander';
 import { defaultHubConfig, loadHubConfig } from '../../config/index.js';
 import { loadOddFile, type Taxonomy } from '../../config/odd-config.js';
-import type { CoverageReport, HubStore } from '../../hub/index.js';
-import { coverageGrid } from '../../hub/reports/coverage-grid.js';
+import { DriftSpecError, SPEC_FORMS } from '../../config/odd/drift-spec.js';
+import { SOURCES, type Source } from '../../hub/analytics/coverage.js';
+import type { HubStore } from '../../hub/index.js';
 import { action, CliError, printJson } from '../cli-support.js';
+import { formatCoverage, formatGrid, formatMatrix, formatPerformance, iso, table } from './report-format.js';
 
 interface StoreOpts { config?: string; store?: string; odd?: string; device?: string; json: boolean }
 
@@ -17,19 +19,6 @@ async function openReportStore(opts: StoreOpts): Promise<HubStore> {
   return (await hubModule()).openStore(config.store);
 }
 
-const pct = (covered: number, valid: number) => `${covered}/${valid} ${valid === 0 ? '100.0' : ((100 * covered) / valid).toFixed(1)}%`;
-const duration = (ms: number) => {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-};
-const combo = (c: Record<string, string>) => Object.entries(c).map(([d, l]) => `${d}=${l}`).join(' ');
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
-}
-
 /** An ISO 8601 time or Unix milliseconds, for --since and --until. */
 function time(flag: string) {
   return (v: string): number => {
@@ -37,50 +26,6 @@ function time(flag: string) {
     if (!Number.isFinite(ms)) throw new CliError(`${flag}: expected an ISO 8601 time (2026-01-31T12:00Z) or Unix milliseconds, got "${v}"`);
     return ms;
   };
-}
-
-/** Samples per level pair of two dimensions, from the report's cells; '-' where none. */
-export function formatGrid(r: CoverageReport, taxonomy: Taxonomy, dims: string[]): string {
-  if (dims.length !== 2) throw new CliError(`--grid: expected two of ${r.taxonomy.dimensions.join(', ')}, as A,B; got "${dims.join(',')}"`);
-  let g;
-  try {
-    g = coverageGrid(r, taxonomy, dims[0], dims[1]);
-  } catch (err) {
-    throw new CliError(`--grid: ${(err as Error).message}`);
-  }
-  const rows = g.a_levels.map((la, i) => [la, ...g.b_levels.map((_, j) => (g.samples[i][j] ? String(g.samples[i][j]) : '-'))]);
-  return `\nsamples by ${dims[0]} (rows) and ${dims[1]} (columns):\n` + table([`${dims[0]} \\ ${dims[1]}`, ...g.b_levels], rows);
-}
-
-export function formatCoverage(r: CoverageReport, cellLimit = 20): string {
-  let out = `coverage under taxonomy ${r.taxonomy.id} (${r.taxonomy.fingerprint}), ${r.device ? `device ${r.device}` : 'every device'}`
-    + `; covered at ${r.min.min_samples} sample(s) and ${r.min.min_exposure_s} s\n`;
-  if (r.lag > 0) out += `note: ${r.lag} committed seqs not analysed yet (the hub's analyst is catching up; \`fieldproof hub reindex\` rebuilds)\n`;
-  out += '\n' + table(['evidence', 'samples', 'exposure', 'go', 'no-go', 'handovers', 't=1', 't=2 (pairwise)', 'full cells'],
-    r.coverage.map((c) => {
-      const t = r.totals[c.sources];
-      return [c.sources, String(t.samples), duration(t.exposure_ms), String(t.go), String(t.no_go), String(t.handovers),
-        pct(c.t1.covered, c.t1.valid), pct(c.t2.covered, c.t2.valid), pct(c.cells.covered, c.cells.valid)];
-    }));
-  out += `\nuncovered pairs: ${r.uncovered_pairs_total}${r.uncovered_pairs.length < r.uncovered_pairs_total ? ` (first ${r.uncovered_pairs.length})` : ''}\n`;
-  for (const p of r.uncovered_pairs) out += `  ${combo(p)}\n`;
-  if (r.field_only_pairs.length) {
-    out += `\npairs the field covered and no simulation did (first ${r.field_only_pairs.length}):\n`;
-    for (const p of r.field_only_pairs) out += `  ${combo(p.combination)}  ${p.samples} samples, ${duration(p.exposure_s * 1000)}${p.excluded ? '  (excluded by a constraint)' : ''}\n`;
-  }
-  if (r.observed_excluded_pairs.length) {
-    out += `\npairs seen that a constraint calls impossible (revisit the constraint or the sensor):\n`;
-    for (const p of r.observed_excluded_pairs) out += `  ${combo(p.combination)}  ${p.samples} samples, ${duration(p.exposure_s * 1000)}\n`;
-  }
-  const cells = [...r.cells].sort((a, b) => b.total.samples - a.total.samples || (a.key < b.key ? -1 : 1)).slice(0, cellLimit);
-  if (cells.length) {
-    out += `\ncells seen: ${r.cells.length}${cells.length < r.cells.length ? ` (the ${cells.length} with most samples)` : ''}\n`;
-    out += table([r.taxonomy.dimensions.join('/'), 'samples', 'exposure', 'go', 'no-go', 'handovers', 'sources'], cells.map((c) => [
-      c.key, String(c.total.samples), duration(c.total.exposure_ms), String(c.total.go), String(c.total.no_go), String(c.total.handovers),
-      Object.entries(c.by_source).map(([s, x]) => `${s} ${x!.samples}`).join(', '),
-    ]));
-  } else out += '\nno Conditions samples analysed yet\n';
-  return out;
 }
 
 export function registerReport(program: Command): void {
@@ -92,19 +37,23 @@ export function registerReport(program: Command): void {
     .option('--json', 'print JSON', false);
 
   common(report.command('coverage'))
-    .description('t = 1, pairwise and full-cell coverage of the taxonomy, per source, with the uncovered pairs and the cells seen')
+    .description('t = 1, pairwise, 3-way and full-cell coverage of the taxonomy, per source, with the uncovered pairs and the cells seen')
     .option('--odd <file>', 'operating-domain taxonomy (default config/odd/default.yaml; the hub analyses under the default)')
     .option('--limit <n>', 'uncovered and field-only pairs listed at most', (v) => Number.parseInt(v, 10), 10)
     .option('--since <time>', 'hours from this time on (ISO 8601 or Unix ms; whole hours: the aggregates are hourly)', time('--since'))
     .option('--until <time>', 'hours before this time', time('--until'))
     .option('--grid <a,b>', 'also print samples per level pair of two dimensions, e.g. weather,lighting')
-    .action(action(async (opts: StoreOpts & { limit: number; since?: number; until?: number; grid?: string }) => {
+    .option('--matrix <id>', 'only the devices of this matrix run, and each row\'s planned cell against what its sensors measured')
+    .action(action(async (opts: StoreOpts & { limit: number; since?: number; until?: number; grid?: string; matrix?: string }) => {
       const taxonomy = loadOddFile(opts.odd);
       const store = await openReportStore(opts);
       try {
-        const r = await (await hubModule()).coverageReport(store, taxonomy, { deviceId: opts.device, limit: opts.limit, sinceMs: opts.since, untilMs: opts.until });
-        if (opts.json) printJson(r);
-        else process.stdout.write(formatCoverage(r) + (opts.grid ? formatGrid(r, taxonomy, opts.grid.split(',')) : ''));
+        const hub = await hubModule();
+        const r = await hub.coverageReport(store, taxonomy, { deviceId: opts.device, limit: opts.limit, sinceMs: opts.since, untilMs: opts.until, matrixId: opts.matrix });
+        const m = opts.matrix === undefined ? undefined : await hub.matrixReport(store, taxonomy, opts.matrix, { sinceMs: opts.since, untilMs: opts.until });
+        if (m && m.rows.length === 0) throw new CliError(`--matrix: no device's Boot named matrix "${opts.matrix}" in this store`);
+        if (opts.json) printJson(m ? { ...r, planned_vs_achieved: m } : r);
+        else process.stdout.write(formatCoverage(r) + (opts.grid ? formatGrid(r, taxonomy, opts.grid.split(',')) : '') + (m ? formatMatrix(m) : ''));
       } finally {
         await store.close();
       }
@@ -114,7 +63,6 @@ export function registerReport(program: Command): void {
     .option('--since <time>', 'records from this time on (ISO 8601 or Unix ms)', time('--since'))
     .option('--until <time>', 'records before this time', time('--until'))
     .option('--odd <file>', 'taxonomy the cells were filed under (default config/odd/default.yaml)');
-  const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
   window(common(report.command('handovers')))
     .description('the handover log: time, phase, modes and authorities, initiator, reason, latency, triggering decision, cell')
@@ -169,24 +117,33 @@ export function registerReport(program: Command): void {
     }));
 
   window(common(report.command('drift')))
-    .description('PSI and Jensen-Shannon distance per feature, for the fleet and per device: current samples against a baseline')
-    .option('--baseline-source <source>', 'baseline: every sample of this source', 'simulation')
-    .option('--current-source <source>', 'current: the samples of this source (within --since/--until)', 'field')
-    .option('--baseline-until <time>', 'instead: baseline every sample before this time, current every one from it on', time('--baseline-until'))
-    .action(action(async (opts: StoreOpts & { since?: number; until?: number; baselineSource: string; currentSource: string; baselineUntil?: number }) => {
+    .description('PSI and Jensen-Shannon distance per feature, for the fleet and per device: a current selection against a baseline')
+    .option('--baseline <selection>', `baseline samples (default: the taxonomy's drift.baseline, source:simulation): ${SPEC_FORMS}`)
+    .option('--current <selection>', 'current samples, narrowed to --since/--until (default: the taxonomy\'s drift.current, source:field)')
+    .option('--events', 'instead: the band changes the hub\'s drift watcher recorded, newest first')
+    .action(action(async (opts: StoreOpts & { since?: number; until?: number; baseline?: string; current?: string; events?: boolean }) => {
       const taxonomy = loadOddFile(opts.odd);
       const store = await openReportStore(opts);
       try {
-        const { driftReport } = await hubModule();
-        const inWindow = (b: number) => (opts.since === undefined || b >= opts.since) && (opts.until === undefined || b < opts.until);
-        const t = opts.baselineUntil;
-        const r = driftReport(taxonomy, await store.analytics().histogramRows(taxonomy.fingerprint), t !== undefined
-          ? { baseline: (x) => x.bucketMs < t, current: (x) => x.bucketMs >= t && inWindow(x.bucketMs) }
-          : { baseline: (x) => x.source === opts.baselineSource, current: (x) => x.source === opts.currentSource && inWindow(x.bucketMs) });
-        if (opts.device !== undefined) r.devices = r.devices.filter((d) => d.device === opts.device);
-        if (opts.json) return printJson(r);
+        const hub = await hubModule();
         const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(3));
-        process.stdout.write(`drift under taxonomy ${r.taxonomy.id}: ${t !== undefined ? `before ${iso(t)} against from then on` : `${opts.currentSource} against ${opts.baselineSource}`}`
+        if (opts.events) {
+          const events = await store.analytics().driftEvents(taxonomy.fingerprint, { scope: opts.device, sinceMs: opts.since, untilMs: opts.until });
+          if (opts.json) return printJson(events);
+          if (events.length === 0) return void process.stdout.write('no drift band changes recorded\n');
+          return void process.stdout.write(table(['time', 'scope', 'feature', 'from', 'to', 'PSI', 'JS', 'baseline'], events.map((e) => [
+            iso(e.timeMs), e.scope, e.feature, e.fromBand, e.toBand, fmt(e.psi), fmt(e.js), e.baseline,
+          ])));
+        }
+        let r;
+        try {
+          r = await hub.driftReportFor(store, taxonomy, { baseline: opts.baseline, current: opts.current, deviceId: opts.device, sinceMs: opts.since, untilMs: opts.until });
+        } catch (err) {
+          if (err instanceof DriftSpecError) throw new CliError(`--${err.message}`);
+          throw err;
+        }
+        if (opts.json) return printJson(r);
+        process.stdout.write(`drift under taxonomy ${r.taxonomy.id}: ${r.current.description} against ${r.baseline.description}`
           + ` (PSI bands ${r.thresholds.psi_moderate} / ${r.thresholds.psi_significant})\n\nfleet:\n`);
         process.stdout.write(table(['feature', 'band', 'PSI', 'JS', 'baseline n', 'current n', 'missing (b/c)'], r.fleet.map((f) => [
           f.feature, f.band, fmt(f.psi), fmt(f.js), String(f.baseline_n), String(f.current_n), `${f.baseline_missing}/${f.current_missing}`,
@@ -195,6 +152,26 @@ export function registerReport(program: Command): void {
           const moved = d.features.filter((f) => f.band === 'moderate' || f.band === 'significant');
           process.stdout.write(`${d.device}: ${moved.length ? moved.map((f) => `${f.feature} ${f.band} (PSI ${fmt(f.psi)})`).join(', ') : 'stable or no data'}\n`);
         }
+      } finally {
+        await store.close();
+      }
+    }));
+
+  window(common(report.command('performance')))
+    .description('perception confidence and no-go rate per cell and per model version, flagging the cells clearly worse than the whole')
+    .option('--matrix <id>', 'only the devices of this matrix run')
+    .option('--source <list>', 'only these sources, comma-separated (field, simulation, replay, unspecified)')
+    .action(action(async (opts: StoreOpts & { since?: number; until?: number; matrix?: string; source?: string }) => {
+      const taxonomy = loadOddFile(opts.odd);
+      const sources = opts.source?.split(',');
+      for (const x of sources ?? []) if (!(SOURCES as readonly string[]).includes(x)) throw new CliError(`--source: expected one of ${SOURCES.join(', ')}, got "${x}"`);
+      const store = await openReportStore(opts);
+      try {
+        const r = await (await hubModule()).performanceReport(store, taxonomy, {
+          deviceId: opts.device, sinceMs: opts.since, untilMs: opts.until, matrixId: opts.matrix, sources: sources as Source[] | undefined,
+        });
+        if (opts.json) return printJson(r);
+        process.stdout.write(formatPerformance(r));
       } finally {
         await store.close();
       }

@@ -3,15 +3,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Taxonomy } from '../../config/odd-config.js';
 import type { DeviceKey } from '../../proto/index.js';
+import { DriftSpecError } from '../../config/odd/drift-spec.js';
 import { coverageReport } from '../analytics/coverage-report.js';
-import { driftReport } from '../analytics/drift-report.js';
-import { SOURCES, type Source } from '../analytics/index.js';
+import { parseBucket, SOURCES, type Source } from '../analytics/index.js';
+import { matrixReport } from '../analytics/matrix-report.js';
+import { performanceReport } from '../analytics/performance-report.js';
 import {
-  coverageGrid, decisionLog, deviceReport, GridError, handoverDetail, handoverLog, recordsOf, summaryReport, MAX_RECORDS, type Presence,
+  coverageGrid, decisionLog, deviceReport, driftReportFor, driftSeriesFor, GridError, handoverDetail, handoverLog, recordsOf, summaryReport,
+  MAX_RECORDS, type Presence,
 } from '../reports/index.js';
 import type { HubStore } from '../store/index.js';
 import {
-  BadRequest, coverageQuery, decisionsQuery, devicesQuery, driftQuery, gridQuery, handoverPath, handoversQuery, parseQuery, recordsQuery, summaryQuery,
+  BadRequest, coverageQuery, decisionsQuery, devicesQuery, driftEventsQuery, driftQuery, driftSeriesQuery, gridQuery, handoverPath, handoversQuery,
+  matrixPath, matrixQuery, parseQuery, performanceQuery, recordsQuery, summaryQuery,
 } from './query.js';
 
 export interface ApiContext {
@@ -28,6 +32,23 @@ class NotFound extends Error {
   readonly statusCode = 404;
 }
 
+/** A drift selection or grid that does not parse is the caller's mistake: a 400 naming the parameter. */
+async function badInput<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DriftSpecError || err instanceof GridError) throw new BadRequest(err.message);
+    throw err;
+  }
+}
+
+function sourcesParam(v: string | undefined): Source[] | undefined {
+  if (v === undefined || v === 'all') return undefined;
+  const list = v.split(',');
+  for (const s of list) if (!(SOURCES as readonly string[]).includes(s)) throw new BadRequest(`source: expected all or one of ${SOURCES.join(', ')}, got "${s}"`);
+  return list as Source[];
+}
+
 export function registerApi(app: FastifyInstance, c: ApiContext): void {
   const { store, taxonomy } = c;
   const filter = (q: { device?: string; since?: number; until?: number }) => ({ deviceId: q.device, sinceMs: q.since, untilMs: q.until });
@@ -39,34 +60,44 @@ export function registerApi(app: FastifyInstance, c: ApiContext): void {
 
   app.get('/api/coverage', async (req) => {
     const q = parseQuery(coverageQuery, req.query);
-    return coverageReport(store, taxonomy, { ...filter(q), limit: q.limit });
+    return coverageReport(store, taxonomy, { ...filter(q), limit: q.limit, matrixId: q.matrix });
   });
 
   app.get('/api/coverage/grid', async (req) => {
     const q = parseQuery(gridQuery, req.query);
-    try {
-      return coverageGrid(await coverageReport(store, taxonomy, { ...filter(q), limit: 0 }), taxonomy, q.a, q.b, (q.source ?? 'all') as Source | 'all');
-    } catch (err) {
-      if (err instanceof GridError) throw new BadRequest(err.message);
-      throw err;
-    }
+    return badInput(async () => coverageGrid(await coverageReport(store, taxonomy, { ...filter(q), limit: 0 }), taxonomy, q.a, q.b, (q.source ?? 'all') as Source | 'all'));
   });
 
   app.get('/api/drift', async (req) => {
     const q = parseQuery(driftQuery, req.query);
-    const side = (name: 'baseline' | 'current', v: string | undefined, fallback: Source): Source => {
-      const source = (v ?? `source:${fallback}`).replace(/^source:/, '');
-      if (!(SOURCES as readonly string[]).includes(source)) throw new BadRequest(`${name}: expected source:<${SOURCES.join('|')}>, got "${v}"`);
-      return source as Source;
-    };
-    const baseline = side('baseline', q.baseline, 'simulation');
-    const current = side('current', q.current, 'field');
-    const inWindow = (b: number) => (q.since === undefined || b >= q.since) && (q.until === undefined || b < q.until);
-    const r = driftReport(taxonomy, await store.analytics().histogramRows(taxonomy.fingerprint), {
-      baseline: (x) => x.source === baseline, current: (x) => x.source === current && inWindow(x.bucketMs),
-    });
-    if (q.device !== undefined) r.devices = r.devices.filter((d) => d.device === q.device);
-    return { ...r, baseline: `source:${baseline}`, current: `source:${current}` };
+    return badInput(() => driftReportFor(store, taxonomy, { ...filter(q), baseline: q.baseline, current: q.current }));
+  });
+
+  app.get('/api/drift/series', async (req) => {
+    const q = parseQuery(driftSeriesQuery, req.query);
+    return badInput(() => driftSeriesFor(store, taxonomy, {
+      ...filter(q), baseline: q.baseline, current: q.current, features: q.feature?.split(','), bucketMs: q.bucket === undefined ? undefined : parseBucket(q.bucket),
+    }));
+  });
+
+  app.get('/api/drift/events', async (req) => {
+    const q = parseQuery(driftEventsQuery, req.query);
+    return store.analytics().driftEvents(taxonomy.fingerprint, { scope: q.device, sinceMs: q.since, untilMs: q.until, limit: q.limit ?? 100 });
+  });
+
+  app.get('/api/performance', async (req) => {
+    const q = parseQuery(performanceQuery, req.query);
+    return performanceReport(store, taxonomy, { ...filter(q), matrixId: q.matrix, sources: sourcesParam(q.source) });
+  });
+
+  app.get('/api/matrix/:id', async (req) => {
+    const { id } = parseQuery(matrixPath, req.params);
+    const q = parseQuery(matrixQuery, req.query);
+    const threshold = q.threshold === undefined ? undefined : Number(q.threshold);
+    if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new BadRequest(`threshold: expected a share from 0 to 1, got "${q.threshold}"`);
+    const r = await matrixReport(store, taxonomy, id, { threshold, sinceMs: q.since, untilMs: q.until });
+    if (r.rows.length === 0) throw new NotFound(`no device's Boot named matrix "${id}"`);
+    return r;
   });
 
   app.get('/api/handovers', async (req) => {

@@ -46,7 +46,13 @@ const paging = { limit: whole(1, 1000).optional(), offset: whole(0, 1e9).optiona
 export const coverageQuery = z.strictObject({ ...window, limit: whole(0, 1000).optional(), matrix: z.string().min(1).optional() });
 export const gridQuery = z.strictObject({ ...window, a: z.string().min(1), b: z.string().min(1), source: z.string().optional() });
 export const driftQuery = z.strictObject({ ...window, baseline: z.string().optional(), current: z.string().optional() });
-export const driftSeriesQuery = z.strictObject({ ...window, feature: z.string().min(1), baseline: z.string().optional(), bucket: z.string().optional() });
+export const driftSeriesQuery = z.strictObject({
+  ...window, feature: z.string().min(1).optional(), baseline: z.string().optional(), current: z.string().optional(), bucket: z.string().optional(),
+});
+export const driftEventsQuery = z.strictObject({ ...window, limit: whole(1, 1000).optional() });
+export const performanceQuery = z.strictObject({ ...window, matrix: z.string().min(1).optional(), source: z.string().optional() });
+export const matrixQuery = z.strictObject({ since: window.since, until: window.until, threshold: z.string().optional() });
+export const matrixPath = z.strictObject({ id: z.string().min(1).max(200) });
 export const handoversQuery = z.strictObject({
   ...window, ...paging,
   phase: word(['REQUESTED', 'ACCEPTED', 'REJECTED', 'TIMED_OUT']).optional(),

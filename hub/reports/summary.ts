@@ -2,10 +2,11 @@
 // handovers and decisions per day, the worst cells and each device's checkpoint. Built from the other reports.
 import type { Taxonomy } from '../../config/odd-config.js';
 import { coverageReport, type CoverageReport } from '../analytics/coverage-report.js';
-import { driftReport } from '../analytics/drift-report.js';
+import { performanceReport } from '../analytics/performance-report.js';
 import type { HubStore } from '../store/index.js';
 import { decisionLogOf } from './decision-log.js';
 import { deviceReport, type DeviceReportOptions, type DeviceReportRow } from './device-report.js';
+import { driftReportFor } from './drift.js';
 import { withLatency } from './handover-log.js';
 
 const DAY_MS = 86_400_000;
@@ -30,9 +31,11 @@ export interface Summary {
   drift: { baseline: string; current: string; features: { feature: string; band: string; psi: number | null; js: number | null }[] };
   /** Per UTC day: handover transfers (ACCEPTED) and decisions. */
   days: { day_ms: number; handovers: number; go: number; no_go: number }[];
-  /** Cells with the highest no-go rate among those with at least 5 decisions, against the whole. */
-  worst_cells: { cell: string; decisions: number; no_go: number; rate: number }[];
-  overall_no_go_rate: number | null;
+  /** The cells clearly worse than the whole (the performance report's rule), worst no-go rate first, at most 5. */
+  worst_cells: { cell: string; decisions: number; no_go: number; no_go_rate: number | null; confidence_mean: number | null; reasons: string[] }[];
+  /** How many cells the rule flags in all. */
+  worse_cells_total: number;
+  whole: { decisions: number; no_go_rate: number | null; confidence_mean: number | null };
 }
 
 export interface SummaryOptions extends DeviceReportOptions {
@@ -44,9 +47,8 @@ export async function summaryReport(store: HubStore, taxonomy: Taxonomy, o: Summ
   const silentAfterMs = o.silentAfterMs ?? 5 * 60_000;
   const devices = await deviceReport(store, o);
   const coverage = await coverageReport(store, taxonomy, { limit: 1000 });
-  const drift = driftReport(taxonomy, await store.analytics().histogramRows(taxonomy.fingerprint), {
-    baseline: (r) => r.source === 'simulation', current: (r) => r.source === 'field',
-  });
+  const drift = await driftReportFor(store, taxonomy);
+  const performance = await performanceReport(store, taxonomy);
   const decisions = decisionLogOf(await store.analytics().decisions(taxonomy.fingerprint));
   const handovers = withLatency(await store.analytics().handovers(taxonomy.fingerprint));
   const days = new Map(decisions.by_day.map((d) => [d.day_ms, { ...d, handovers: 0 }]));
@@ -57,14 +59,8 @@ export async function summaryReport(store: HubStore, taxonomy: Taxonomy, o: Summ
     day.handovers++;
     days.set(dayMs, day);
   }
-  const perCell = new Map<string, { decisions: number; no_go: number }>();
-  for (const d of decisions.rows) {
-    const c = perCell.get(d.cell ?? 'none') ?? { decisions: 0, no_go: 0 };
-    c.decisions++;
-    if (d.verdict === 'NO_GO') c.no_go++;
-    perCell.set(d.cell ?? 'none', c);
-  }
-  const overall = decisions.decisions ? decisions.no_go / decisions.decisions : null;
+  const worse = performance.cells.filter((c) => c.worse)
+    .sort((a, b) => (b.no_go_rate ?? -1) - (a.no_go_rate ?? -1) || b.decisions - a.decisions);
   return {
     generated_ms: now,
     taxonomy: coverage.taxonomy,
@@ -81,12 +77,15 @@ export async function summaryReport(store: HubStore, taxonomy: Taxonomy, o: Summ
       min: coverage.min, lag: coverage.lag, totals: coverage.totals, coverage: coverage.coverage,
       uncovered_pairs_total: coverage.uncovered_pairs_total, field_only_pairs: coverage.field_only_pairs.length,
     },
-    drift: { baseline: 'simulation', current: 'field', features: drift.fleet.map((f) => ({ feature: f.feature, band: f.band, psi: f.psi, js: f.js })) },
+    drift: {
+      baseline: drift.baseline.description, current: drift.current.description,
+      features: drift.fleet.map((f) => ({ feature: f.feature, band: f.band, psi: f.psi, js: f.js })),
+    },
     days: [...days.values()].sort((a, b) => a.day_ms - b.day_ms),
-    worst_cells: [...perCell].filter(([, c]) => c.decisions >= 5)
-      .map(([cell, c]) => ({ cell, ...c, rate: c.no_go / c.decisions }))
-      .filter((c) => overall !== null && c.rate > overall)
-      .sort((a, b) => b.rate - a.rate || b.decisions - a.decisions).slice(0, 5),
-    overall_no_go_rate: overall,
+    worst_cells: worse.slice(0, 5).map((c) => ({
+      cell: c.key, decisions: c.decisions, no_go: c.no_go, no_go_rate: c.no_go_rate, confidence_mean: c.confidence.mean, reasons: c.reasons,
+    })),
+    worse_cells_total: worse.length,
+    whole: { decisions: performance.whole.decisions, no_go_rate: performance.whole.no_go_rate, confidence_mean: performance.whole.confidence.mean },
   };
 }

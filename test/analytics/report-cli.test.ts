@@ -135,4 +135,32 @@ describe('report and reindex CLI', () => {
     expect(j[0].holes).toEqual([]);
     expect(j[0].keys).toHaveLength(1);
   });
+
+  it('report drift takes baseline and current selections, names a bad one, and lists recorded band changes', async () => {
+    const hours = [...new Set(live.map((x) => x.bucketMs))].sort((a, b) => a - b);
+    const t = new Date(hours[1]).toISOString();
+    const j = JSON.parse((await runCli(['report', 'drift', '--store', path, '--json', '--baseline', `window:..${t}`, '--current', 'all'])).stdout);
+    const lux = j.fleet.find((f: { feature: string }) => f.feature === 'lux');
+    const samples = (keep: (b: number) => boolean) => live.filter((x) => keep(x.bucketMs)).reduce((n, x) => n + x.samples, 0);
+    expect(lux.baseline_n + lux.baseline_missing).toBe(samples((b) => b < hours[1]));
+    expect(lux.current_n + lux.current_missing).toBe(samples((b) => b >= hours[1]));
+    const bad = await runCli(['report', 'drift', '--store', path, '--baseline', 'source:moon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--baseline: .*moon/);
+    const events = await runCli(['report', 'drift', '--store', path, '--events']);
+    expect(events.stdout).toBe('no drift band changes recorded\n');
+  });
+
+  it('report performance prints the whole and each cell, JSON agreeing with the decisions analysed', async () => {
+    const j = JSON.parse((await runCli(['report', 'performance', '--store', path, '--json'])).stdout);
+    expect(j.whole.decisions).toBe(live.reduce((n, x) => n + x.go + x.no_go, 0));
+    expect(j.whole.no_go).toBe(live.reduce((n, x) => n + x.no_go, 0));
+    const text = await runCli(['report', 'performance', '--store', path]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^whole: \\d+ samples, confidence mean .*, ${j.whole.decisions} decisions`, 'm'));
+    const bad = await runCli(['report', 'performance', '--store', path, '--source', 'moon']);
+    expect(bad.stderr).toContain('--source: expected one of field, simulation, replay, unspecified, got "moon"');
+    const matrix = await runCli(['report', 'coverage', '--store', path, '--matrix', 'rain-sweep']);
+    expect(matrix.stderr).toContain('--matrix: no device\'s Boot named matrix "rain-sweep" in this store');
+  });
 });

@@ -152,6 +152,35 @@ describe('hub HTTP API', () => {
     expect(r.body.drift.features.map((f: any) => f.feature)).toEqual(taxonomy.features.map((f) => f.name));
   });
 
+  it('/api/drift compares the chosen selections; /api/drift/series gives a point per day with both histograms', async () => {
+    const r = await get('/api/drift?baseline=source:simulation&current=source:field');
+    expect(r.status).toBe(200);
+    expect(r.body.baseline.spec).toBe('source:simulation');
+    const lux = r.body.fleet.find((f: any) => f.feature === 'lux');
+    const samples = (d: string) => stored(d).filter((x) => x.body.conditions && x.body.conditions.lighting?.lux !== undefined).length;
+    expect(lux.baseline_n).toBe(samples('sim-1'));
+    expect(lux.current_n).toBe(samples('ugv-1'));
+    const series = await get('/api/drift/series?feature=lux&bucket=1h');
+    expect(series.status).toBe(200);
+    const f = series.body.features[0];
+    expect(f.feature).toBe('lux');
+    expect(f.baseline.n).toBe(lux.baseline_n);
+    expect(f.fleet.reduce((n: number, p: any) => n + p.n, 0)).toBe(lux.current_n);
+    expect((await get('/api/drift/events')).body).toEqual([]);
+  });
+
+  it('/api/performance judges cells against the whole; /api/matrix/:id is 404 for a matrix no device ran', async () => {
+    const r = await get('/api/performance');
+    expect(r.status).toBe(200);
+    const decisions = [...histories.keys()].flatMap((d) => stored(d)).filter((x) => x.body.decision).length;
+    expect(r.body.whole.decisions).toBe(decisions);
+    expect(r.body.cells.reduce((n: number, c: any) => n + c.decisions, 0)).toBe(decisions);
+    expect((await get('/api/performance?source=field')).body.whole.decisions).toBe(stored('ugv-1').filter((x) => x.body.decision).length);
+    const m = await get('/api/matrix/rain-sweep');
+    expect(m.status).toBe(404);
+    expect(m.body.error).toBe('no device\'s Boot named matrix "rain-sweep"');
+  });
+
   it('answers bad parameters with a 400 that names the parameter', async () => {
     const cases: [string, RegExp][] = [
       ['/api/coverage?since=yesterday', /^since: expected an ISO 8601 time .* got "yesterday"$/],
@@ -164,7 +193,11 @@ describe('hub HTTP API', () => {
       ['/api/records?from=1', /^device: required$/],
       ['/api/records?device=ugv-1&from=10&to=2', /^to: expected at least from \(10\), got 2$/],
       ['/api/records?device=ugv-1&from=1&verify=maybe', /^verify: expected 1, 0, true or false$/],
-      ['/api/drift?baseline=yesterday', /^baseline: expected/],
+      ['/api/drift?baseline=yesterday', /^baseline: .*yesterday/],
+      ['/api/drift/series?bucket=90m', /^bucket: expected a whole number of hours or days/],
+      ['/api/drift/series?feature=mood', /^feature: unknown feature "mood"/],
+      ['/api/performance?source=moon', /^source: expected all or one of field, simulation, replay, unspecified, got "moon"$/],
+      ['/api/matrix/rain-sweep?threshold=2', /^threshold: expected a share from 0 to 1, got "2"$/],
       ['/api/decisions?until=2026-13-45', /^until: expected an ISO 8601 time/],
     ];
     for (const [path, message] of cases) {

@@ -105,12 +105,14 @@ function days(s: Summary): HTMLElement {
 
 function worst(s: Summary): HTMLElement {
   return section('worst', 'Worst cells',
-    h('p', {}, `Cells with a no-go rate above the fleet's ${percent(s.overall_no_go_rate)} (at least 5 decisions).`),
-    s.worst_cells.length === 0 ? noData('cell above the fleet\'s no-go rate', '') : table('Cells with the highest no-go rate', [
+    h('p', {}, `Cells clearly worse than the whole fleet (no-go rate ${percent(s.whole.no_go_rate)} over ${count(s.whole.decisions)} decisions): `
+      + `the limits of the safety claim. ${s.worse_cells_total} cell(s) flagged${s.worse_cells_total > s.worst_cells.length ? `, the worst ${s.worst_cells.length} shown` : ''}.`),
+    s.worst_cells.length === 0 ? noData('cell clearly worse than the whole', '') : table('Cells clearly worse than the whole', [
       { title: 'cell', cell: (c) => link(href('decisions', { cell: c.cell, verdict: 'NO_GO' }), h('code', {}, c.cell)) },
       { title: 'decisions', numeric: true, cell: (c) => count(c.decisions) },
       { title: 'no-go', numeric: true, cell: (c) => count(c.no_go) },
-      { title: 'no-go rate', numeric: true, cell: (c) => percent(c.rate) },
+      { title: 'no-go rate', numeric: true, cell: (c) => percent(c.no_go_rate) },
+      { title: 'why', cell: (c) => c.reasons.join('; ') },
     ], s.worst_cells, { id: 'worst-table', class: 'compact' }));
 }
 
