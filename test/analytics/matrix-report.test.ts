@@ -15,6 +15,7 @@ import type { HubStore } from '../../hub/store/index.js';
 import { openSqliteStore } from '../../hub/store/sqlite/open-sqlite.js';
 import type { Body, Conditions } from '../../proto/index.js';
 import { planMatrix, runMatrix } from '../../simulator/matrix/index.js';
+import { runCli } from '../helpers/cli.js';
 import { testKey } from '../helpers/keys.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 import { History, ingest, segmentsOf } from './analyst-world.js';
@@ -160,5 +161,13 @@ describe('planned versus achieved for a matrix run', () => {
     expect(performance.models.map((m) => m.model)).toEqual(['sim-perception@1']);
     expect(performance.whole.decisions).toBeGreaterThan(0);
     expect(performance.whole.confidence.n).toBe(r.totals.samples);
+
+    // the same through the CLI, reading the store the hub writes
+    const cli = await runCli(['report', 'coverage', '--store', config.store.path, '--matrix', 'tiny']);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(`planned vs achieved for matrix tiny: ${r.totals.met} of 4 rows met their plan`);
+    expect(cli.stdout).toMatch(/^\S+ +\S+ +clear\/\*\/\*\/none\/\* +\d+ +100\.0% +yes/m);
+    const json = JSON.parse((await runCli(['report', 'coverage', '--store', config.store.path, '--matrix', 'tiny', '--json'])).stdout);
+    expect(json.planned_vs_achieved.totals).toEqual(JSON.parse(JSON.stringify(r.totals)));
   });
 });
