@@ -142,7 +142,12 @@ export class Hub {
         this.metrics.analystLag.set(lag);
         if (lag === 0) this.driftWatch?.poke();
       } });
-      this.driftWatch = new DriftWatch({ store: this.store, taxonomy: this.analyst.taxonomy, log: this.log, metrics: this.metrics });
+      const taxonomy = this.analyst.taxonomy;
+      this.driftWatch = new DriftWatch({
+        store: this.store, taxonomy, log: this.log, metrics: this.metrics,
+        // a matrix: baseline is the devices whose Boot named that run, from the analyst's run rows
+        matrixDevices: async (id) => new Set((await this.store.analytics().runs(taxonomy.fingerprint, { matrixId: id })).map((r) => r.deviceId)),
+      });
       this.analyst.start();
       this.driftWatch.start();
     }
