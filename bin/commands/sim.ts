@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import type { Scenario } from '../../config/scenario-config.js';
 import type { HubReader, MatrixHub, RunSummary } from '../../simulator/matrix/index.js';
 import type { SimTarget } from '../../simulator/run/index.js';
-import { mqttUrl } from '../cli-options.js';
+import { listenAddress, mqttUrl } from '../cli-options.js';
 import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-support.js';
 import { watchStopSignals, type StopSignals } from '../run-until-signal.js';
 import { registerReplayCommands } from './sim-replay.js';
 
-interface HubOpts { hub?: string; store?: string; hubPubkey?: string[]; protocolVersion: 4 | 5; embedded?: boolean }
+interface HubOpts {
+  hub?: string; store?: string; hubPubkey?: string[]; protocolVersion: 4 | 5; embedded?: boolean;
+  /** Serve the embedded hub's reviewer page during the run and after it, until Ctrl-C (true: 127.0.0.1:8080). */
+  serve?: { host: string; port: number } | true;
+}
 interface RunOpts extends HubOpts {
   seed?: number; duration?: number; dir?: string; json: boolean; via: string; socket?: string; pty?: string; nmeaPty?: string;
   speed: number; key?: string; device?: string; offline: boolean;
@@ -39,6 +43,7 @@ export function registerSim(program: Command): Command {
     .option('--hub-pubkey <file...>', 'with --hub: that hub\'s public key (hub.pub); agents free their outboxes only on acks it signs')
     .option('--protocol-version <n>', 'with --hub: MQTT 4 (3.1.1) or 5', protocolVersion, 4)
     .option('--embedded', 'run an embedded broker and hub in this process (the default without --hub)')
+    .option('--serve [[host:]port]', 'with the embedded hub: serve the reviewer page during the run and keep it up after, until Ctrl-C (default 127.0.0.1:8080)', listenAddress('--serve'))
     .option('--offline', 'no hub: the records stay in the agent\'s outbox', false)
     .option('--dir <path>', 'where the outbox (and embedded hub store) go (default: a new temp folder)')
     .option('--key <dir>', 'the device key folder (fieldproof keygen); default: a new key. Same key, dir and seed: same record bytes')
@@ -69,6 +74,7 @@ Examples:
     .option('--hub-pubkey <file...>', 'with --hub: that hub\'s public key (hub.pub); agents free their outboxes only on acks it signs')
     .option('--protocol-version <n>', 'with --hub: MQTT 4 (3.1.1) or 5', protocolVersion, 4)
     .option('--embedded', 'run an embedded broker and hub in this process (the default without --hub)')
+    .option('--serve [[host:]port]', 'with the embedded hub: serve the reviewer page during the run and keep it up after, until Ctrl-C (default 127.0.0.1:8080)', listenAddress('--serve'))
     .option('--dir <path>', 'where outboxes (and the embedded hub store) go (default: a new temp folder)')
     .option('--json', 'print the summary as JSON', false)
     .addHelpText('after', `
@@ -119,6 +125,7 @@ async function matrixCommand(file: string, opts: MatrixOpts): Promise<number> {
       })));
       process.stdout.write(`${table}\n\nsim matrix ${plan.matrixId} ${summary.ok ? 'OK' : 'FAILED'}: ${countLine} in ${wallS.toFixed(1)}s, ${opts.parallel} in parallel\n${summaryText(summary, dir)}`);
     }
+    await keepServing(hub, stop, opts.json);
     return summary.ok && summary.rows === plan.rows.length ? EXIT_OK : EXIT_FAILED;
   } finally {
     stop.dispose();
@@ -135,7 +142,7 @@ async function runCommand(file: string, opts: RunOpts): Promise<number> {
   if (via.has('direct') && via.size > 1) throw new CliError('--via direct runs its own agent: it does not combine with local-api or serial');
   if (!via.has('direct')) return driveRunningAgent(scenario, via, opts);
   // checked (and the key read) before the temp folder and the hub exist: an error must not leave a broker listening
-  if (opts.offline && (opts.hub || opts.embedded)) throw new CliError('--offline sends nothing: it does not combine with --hub or --embedded');
+  if (opts.offline && (opts.hub || opts.embedded || opts.serve)) throw new CliError('--offline sends nothing: it does not combine with --hub, --embedded or --serve');
   checkHubFlags(opts);
   if (opts.device !== undefined && !idSchema.safeParse(opts.device).success) {
     throw new CliError(`--device: expected 1-64 letters, digits, ".", "_" or "-", got "${opts.device}"`);
@@ -165,6 +172,7 @@ async function runCommand(file: string, opts: RunOpts): Promise<number> {
     const summary = await summarizeRows([{ row: { id: '', levels: {}, scenario }, deviceId, ...result }], hub.reader, '');
     if (opts.json) printJson({ scenario: scenario.name, seed: scenario.seed, deviceId, wallS, dir, hub: hub.url, ...summary, perRow: undefined });
     else process.stdout.write(`${head} ${summary.ok ? 'OK' : 'FAILED'}\n${summaryText(summary, dir)}`);
+    await keepServing(hub, stop, opts.json);
     return summary.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
     stop.dispose();
@@ -210,6 +218,8 @@ async function driveRunningAgent(scenario: Scenario, via: Set<string>, opts: Run
 
 interface SimHub {
   url: string;
+  /** The reviewer page, when --serve asked for one. */
+  pageUrl?: string;
   link: MatrixHub;
   reader: HubReader;
   close(): Promise<void>;
@@ -236,12 +246,22 @@ async function openSimHub(opts: HubOpts, dir: string): Promise<SimHub> {
     // The embedded hub's key lives in memory for the run; its agents pin the public half.
     const key = await generateDeviceKey();
     hubPublicKeys = [key.publicKey];
-    running = await hubs.Hub.start(config, { logger: hubs.createLogger('silent'), key });
+    const start = (http: { host: string; port: number } | undefined) => hubs.Hub.start({ ...config, http: http ? { enabled: true, ...http } : config.http }, { logger: hubs.createLogger('silent'), key });
+    const serve = opts.serve === true ? { host: '127.0.0.1', port: 8080 } : opts.serve;
+    try {
+      running = await start(serve);
+    } catch (err) {
+      // the default port taken: any free one (an address given explicitly fails instead)
+      if (opts.serve !== true || (err as { code?: string }).code !== 'EADDRINUSE') throw err;
+      running = await start({ host: '127.0.0.1', port: 0 });
+    }
+    if (running.httpUrl) process.stderr.write(`reviewer page: ${running.httpUrl}\n`);
     store = running.store;
     url = running.mqttUrl;
   }
   return {
     url,
+    pageUrl: running?.httpUrl,
     link: {
       mqttUrl: url,
       protocolVersion: running ? 4 : opts.protocolVersion,
@@ -268,6 +288,7 @@ function checkHubFlags(opts: HubOpts): void {
   if (opts.hub && opts.embedded) throw new CliError('--hub and --embedded: choose one (a running hub, or one in this process)');
   if (!opts.hub && opts.store) throw new CliError('--store only applies with --hub (the embedded hub keeps its store in --dir)');
   if (!opts.hub && opts.hubPubkey) throw new CliError('--hub-pubkey only applies with --hub (the embedded hub\'s key is made for the run)');
+  if (opts.hub && opts.serve) throw new CliError('--serve serves the embedded hub\'s page; a running hub serves its own (`fieldproof hub --http`)');
   if (!opts.hub) return;
   if (!opts.store) throw new CliError('--hub: give --store PATH too (that hub\'s SQLite store: the simulated devices\' keys are registered there and the results read back)');
   if (!existsSync(opts.store)) throw new CliError(`--store ${opts.store}: no such file: give the running hub's SQLite store (its store.path), which it creates at start`);
@@ -284,6 +305,13 @@ function libraryPath(arg: string, libraryDir: string, what: string): string {
 }
 
 /** Ctrl-C stops after the current samples and drains; a second one (after 2 s) aborts. */
+/** With --serve: the run is over, the page stays up (over the finished store) until Ctrl-C. */
+async function keepServing(hub: SimHub, stop: StopSignals, quiet: boolean): Promise<void> {
+  if (!hub.pageUrl || stop.stopped()) return;
+  if (!quiet) process.stderr.write(`reviewer page: ${hub.pageUrl} (the run is over; Ctrl-C stops serving)\n`);
+  while (!stop.stopped()) await new Promise((r) => setTimeout(r, 200));
+}
+
 function stopOnSignal(): StopSignals {
   return watchStopSignals(() => process.stderr.write('\nstopping: finishing the rows running now and draining to the hub (Ctrl-C again to abort)\n'));
 }

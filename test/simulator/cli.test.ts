@@ -71,3 +71,32 @@ describe('fieldproof sim', () => {
     expect(summary.decisions).toBeGreaterThan(5);
   });
 });
+
+describe('fieldproof sim --serve', () => {
+  it('serves the embedded hub\'s page during and after a matrix run, until Ctrl-C', { timeout: 120_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'sim', 'matrix', 'smoke', '--serve', '127.0.0.1:0', '--dir', tempDir()], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      for (let i = 0; i < 1200 && !/run is over/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+      const url = /reviewer page: (\S+) \(the run is over/.exec(stderr)?.[1];
+      expect(url, stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const m = (await (await fetch(new URL('/api/matrix/smoke', url))).json()) as { rows: { planned: Record<string, string> }[]; totals: { rows: number } };
+      expect(m.totals.rows).toBe(4);
+      expect(m.rows.map((r) => `${r.planned.weather}/${r.planned.lighting}`).sort()).toEqual(['clear/day', 'clear/night', 'fog/day', 'fog/night']);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses --serve with a running hub', async () => {
+    const r = await sim(['matrix', 'smoke', '--hub', 'mqtt://127.0.0.1:1', '--serve']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--serve serves the embedded hub\'s page; a running hub serves its own (`fieldproof hub --http`)');
+  });
+});
