@@ -192,13 +192,13 @@ export class KyselyHubStore implements HubStore {
     return Number((await q.executeTakeFirstOrThrow()).n);
   }
 
-  async *rawSegments(deviceId: string, fromSeq = 0): AsyncIterable<{ firstSeq: number; lastSeq: number; raw: Uint8Array }> {
+  async *rawSegments(deviceId: string, fromSeq = 0): AsyncIterable<{ firstSeq: number; lastSeq: number; raw: Uint8Array; receivedMs: number }> {
     let after = fromSeq - 1;
     for (;;) {
-      const rows = await this.db.selectFrom('segments').select(['first_seq', 'last_seq', 'raw'])
+      const rows = await this.db.selectFrom('segments').select(['first_seq', 'last_seq', 'raw', 'received_ms'])
         .where('device_id', '=', deviceId).where('first_seq', '>', after).orderBy('first_seq').limit(100).execute();
       if (rows.length === 0) return;
-      for (const r of rows) yield { firstSeq: Number(r.first_seq), lastSeq: Number(r.last_seq), raw: r.raw };
+      for (const r of rows) yield { firstSeq: Number(r.first_seq), lastSeq: Number(r.last_seq), raw: r.raw, receivedMs: Number(r.received_ms) };
       after = Number(rows[rows.length - 1].first_seq);
     }
   }

@@ -166,6 +166,6 @@ export interface HubStore {
   rejections(limit: number): Promise<RejectionRow[]>;
 
   countRecords(deviceId?: string): Promise<number>;
-  /** Raw segments as received, in seq order, for re-verification and export. */
-  rawSegments(deviceId: string, fromSeq?: number): AsyncIterable<{ firstSeq: number; lastSeq: number; raw: Uint8Array }>;
+  /** Raw segments as received (and when, by the hub's clock), in seq order, for re-verification and export. */
+  rawSegments(deviceId: string, fromSeq?: number): AsyncIterable<{ firstSeq: number; lastSeq: number; raw: Uint8Array; receivedMs: number }>;
 }
