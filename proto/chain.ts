@@ -166,35 +166,40 @@ export interface GapClaim {
 export function gapClaims(segment: VerifiedSegment): GapClaim[] {
   const claims: GapClaim[] = [];
   for (const r of segment.records) {
-    if (!r.envelope.kind || !READ_BODY.has(r.envelope.kind)) continue;
-    const { seq, record } = r;
-    if (record.gap) {
-      claims.push({
-        firstSeq: toNumber(record.gap.firstSeq),
-        lastSeq: toNumber(record.gap.lastSeq),
-        firstPrevHash: record.gap.firstPrevHash ?? new Uint8Array(0),
-        lastHash: record.gap.lastHash ?? new Uint8Array(0),
-        // The Gap record's own reason (eviction, damage); records before the field existed mean eviction.
-        reason: record.gap.reason || GapReason.QUOTA_EVICTION,
-        recordSeq: seq,
-      });
-    } else if (record.fork) {
-      for (const r of record.fork.abandoned ?? []) {
-        const first = toNumber(r.first);
-        const last = toNumber(r.last);
-        if (first < 1 || last < first || last > toNumber(record.fork.hubSeq)) continue;
-        claims.push({ firstSeq: first, lastSeq: last, firstPrevHash: new Uint8Array(0), lastHash: new Uint8Array(0), reason: GapReason.FORK_ABANDONED, recordSeq: seq, unspliced: true });
-      }
-    } else if (record.boot && toNumber(record.boot.ackedThrough) > 0) {
-      claims.push({
-        firstSeq: 1,
-        lastSeq: toNumber(record.boot.ackedThrough),
-        firstPrevHash: GENESIS_HASH,
-        lastHash: record.boot.ackedHash ?? new Uint8Array(0),
-        reason: GapReason.ACKNOWLEDGED_ELSEWHERE,
-        recordSeq: seq,
-      });
+    if (r.envelope.kind && READ_BODY.has(r.envelope.kind)) claims.push(...claimsOfRecord(r.seq, r.record));
+  }
+  return claims;
+}
+
+/** The gap claims one decoded record makes (a Gap, a Fork's abandoned ranges, a Boot's acked_through); none for other kinds. */
+export function claimsOfRecord(seq: number, record: RecordMessage): GapClaim[] {
+  const claims: GapClaim[] = [];
+  if (record.gap) {
+    claims.push({
+      firstSeq: toNumber(record.gap.firstSeq),
+      lastSeq: toNumber(record.gap.lastSeq),
+      firstPrevHash: record.gap.firstPrevHash ?? new Uint8Array(0),
+      lastHash: record.gap.lastHash ?? new Uint8Array(0),
+      // The Gap record's own reason (eviction, damage); records before the field existed mean eviction.
+      reason: record.gap.reason || GapReason.QUOTA_EVICTION,
+      recordSeq: seq,
+    });
+  } else if (record.fork) {
+    for (const r of record.fork.abandoned ?? []) {
+      const first = toNumber(r.first);
+      const last = toNumber(r.last);
+      if (first < 1 || last < first || last > toNumber(record.fork.hubSeq)) continue;
+      claims.push({ firstSeq: first, lastSeq: last, firstPrevHash: new Uint8Array(0), lastHash: new Uint8Array(0), reason: GapReason.FORK_ABANDONED, recordSeq: seq, unspliced: true });
     }
+  } else if (record.boot && toNumber(record.boot.ackedThrough) > 0) {
+    claims.push({
+      firstSeq: 1,
+      lastSeq: toNumber(record.boot.ackedThrough),
+      firstPrevHash: GENESIS_HASH,
+      lastHash: record.boot.ackedHash ?? new Uint8Array(0),
+      reason: GapReason.ACKNOWLEDGED_ELSEWHERE,
+      recordSeq: seq,
+    });
   }
   return claims;
 }

@@ -1,3 +1,4 @@
-// proto/ for Node only: key files on disk. Kept out of proto/index.ts so the wire contract, seals and
-// checkpoints load in a browser (the offline evidence verifier); agent, hub and CLI import this too.
+// proto/ for Node only: key files and evidence packets on disk. Kept out of proto/index.ts so the wire contract,
+// seals, checkpoints and the packet verifier load in a browser; agent, hub and CLI import this too.
 export { generateDeviceKey, writeKeyFiles, readDeviceKey, readPublicKey } from './key-files.js';
+export { openPacketFile, sniffFile, type PacketFile } from './packet-file.js';
