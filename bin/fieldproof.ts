@@ -34,6 +34,7 @@ registerKeygen(program);
 registerCapture(program);
 registerOutbox(program);
 registerVerify(program);
+(await import('./commands/export.js')).registerExport(program);
 registerAgent(program);
 registerHub(program);
 registerDemo(program);

@@ -7,13 +7,17 @@ import { action, CliError, EXIT_FAILED, EXIT_OK, printJson } from '../cli-suppor
 
 export function registerVerify(program: Command): void {
   program.command('verify')
-    .description('verify an outbox database: seals, chain links, seq continuity and Gap records; exit 1 naming the first bad seq')
-    .argument('<file>', 'outbox database (.db)')
+    .description('verify an outbox database or an evidence packet (from `fieldproof export`): seals, chain links, seq continuity and Gap records; exit 1 naming the first bad seq')
+    .argument('<file>', 'outbox database (.db) or evidence packet (.tar)')
     .option('--pubkey <file...>', 'trusted device public key(s) (device.pub); default: the key recorded in the outbox')
-    .option('--hub-pubkey <file...>', 'hub public key(s) (hub.pub): check the hub receipts (signed checkpoints) the outbox keeps')
+    .option('--hub-pubkey <file...>', 'hub public key(s) (hub.pub): check the hub receipts (signed checkpoints) the outbox keeps, or pin the hub that signed a packet')
+    .option('--extends <packet>', 'packet only: an earlier packet this one must extend (same record at each of its checkpoints)')
     .option('--json', 'print the full report as JSON', false)
-    .action(action(async (file: string, opts: { pubkey?: string[]; hubPubkey?: string[]; json: boolean }) => {
+    .action(action(async (file: string, opts: { pubkey?: string[]; hubPubkey?: string[]; extends?: string; json: boolean }) => {
       if (!existsSync(file)) throw new CliError(`${file}: no such file`);
+      const packets = await import('./verify-packet.js');
+      if (await packets.isPacket(file)) return packets.verifyPacketFile(file, opts);
+      if (opts.extends !== undefined) throw new CliError(`--extends: ${file} is not an evidence packet`);
       const keys = opts.pubkey?.map(readPublicKey);
       const { openOutboxDatabase } = await import('../../agent/outbox/database.js');
       const { verifyOutbox } = await import('../../agent/outbox/verify-outbox.js');
