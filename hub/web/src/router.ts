@@ -28,6 +28,7 @@ export function startRouter(root: HTMLElement, views: Record<string, View>, nav:
       if (current === controller) {
         root.setAttribute('aria-busy', 'false');
         root.dataset.view = route.view;
+        root.dataset.route = location.hash;
         const h1 = root.querySelector('h1');
         h1?.setAttribute('tabindex', '-1');
         if (!first) h1?.focus();

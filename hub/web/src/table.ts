@@ -6,6 +6,8 @@ export interface Column<T> {
   title: string;
   cell: (row: T, index: number) => Child;
   numeric?: boolean;
+  /** Keep the cell on one line (times, ids). */
+  nowrap?: boolean;
   /** A short explanation, shown as the header's tooltip. */
   hint?: string;
 }
@@ -15,8 +17,11 @@ export function table<T>(caption: string, columns: Column<T>[], rows: T[], attrs
     h('table', { id: attrs.id },
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : undefined, title: c.hint }, c.title)))),
-      h('tbody', {}, rows.map((r, i) => h('tr', {}, columns.map((c, j) => (j === 0 ? h('th', { scope: 'row', class: c.numeric ? 'num' : undefined }, c.cell(r, i))
-        : h('td', { class: c.numeric ? 'num' : undefined }, c.cell(r, i)))))))));
+      h('tbody', {}, rows.map((r, i) => h('tr', {}, columns.map((c, j) => h(j === 0 ? 'th' : 'td', { scope: j === 0 ? 'row' : undefined, class: classOf(c) }, c.cell(r, i))))))));
+}
+
+function classOf(c: Column<never>): string | undefined {
+  return [c.numeric ? 'num' : '', c.nowrap ? 'nowrap' : ''].filter(Boolean).join(' ') || undefined;
 }
 
 /** A label with its colour swatch: the word carries the meaning, the colour repeats it. */

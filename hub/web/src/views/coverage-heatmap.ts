@@ -13,17 +13,18 @@ import { table } from '../table.js';
 const UNSEEN = '#eeeeee';
 const share = (n: number, max: number) => (n <= 0 || max <= 0 ? 0 : Math.log10(n + 1) / Math.log10(max + 1));
 
-export function heatmap(grid: CoverageGrid, pickHref: (i: number, j: number) => string): HTMLElement {
+export function heatmap(grid: CoverageGrid, pickHref: (i: number, j: number) => string, picked?: { la: string; lb: string }, scope = ''): HTMLElement {
   const max = Math.max(0, ...grid.samples.flat());
   if (max === 0) return section('heatmap', `Samples by ${grid.a} and ${grid.b}`, noData(`samples from ${grid.source === 'all' ? 'any source' : grid.source}`));
   const box = h('div', { class: 'chart heat', id: 'heatmap-chart', style: `height:${Math.max(260, 48 + 34 * grid.a_levels.length)}px` });
   const data = grid.a_levels.flatMap((_, i) => grid.b_levels.map((_, j) => {
     const n = grid.samples[i][j];
     const s = share(n, max);
-    return { value: [j, i, n], itemStyle: { color: n > 0 ? viridis(s) : UNSEEN }, label: { color: n > 0 ? onViridis(s) : '#555555', formatter: n > 0 ? count(n) : '–' } };
+    const mark = picked && grid.a_levels[i] === picked.la && grid.b_levels[j] === picked.lb ? { borderColor: '#000000', borderWidth: 3 } : {};
+    return { value: [j, i, n], itemStyle: { color: n > 0 ? viridis(s) : UNSEEN, ...mark }, label: { color: n > 0 ? onViridis(s) : '#555555', formatter: n > 0 ? count(n) : '–' } };
   }));
   const el = section('heatmap', `Samples by ${grid.a} (rows) and ${grid.b} (columns)`,
-    h('p', { class: 'muted' }, `Source: ${grid.source}. Darker is fewer samples, yellow is most (log scale); grey "–" is never seen. `
+    h('p', { class: 'muted' }, `Source: ${grid.source}${scope}. Darker is fewer samples, yellow is most (log scale); grey "–" is never seen. `
       + 'Pick a square, or a count in the table below, for the full cells behind it.'),
     box,
     h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, '1 sample'), h('span', { class: 'ramp', style: `background:linear-gradient(to right, ${VIRIDIS.join(', ')})` }),

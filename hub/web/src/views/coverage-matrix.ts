@@ -1,6 +1,6 @@
 // Planned against achieved for a matrix run: each row's planned cell, the share of its samples that landed
-// there, whether it met the plan, and the cells it measured instead, from /api/coverage?matrix=<id>.
-import type { MatrixRowReport, MatrixTotals } from '../../../analytics/matrix.js';
+// there, whether it met the plan, and the cells it measured instead, from /api/matrix/<id>.
+import type { MatrixReport } from '../api-types.js';
 import { h, link, section } from '../dom.js';
 import { count, percent } from '../format.js';
 import { OKABE_ITO } from '../palette.js';
@@ -8,19 +8,13 @@ import { href } from '../routes.js';
 import { noData } from '../states.js';
 import { badge, table } from '../table.js';
 
-export interface MatrixSection {
-  id?: string;
-  totals?: MatrixTotals;
-  rows?: MatrixRowReport[];
-}
-
-export function plannedVsAchieved(m: MatrixSection, matrixId: string): HTMLElement {
-  const rows = m.rows ?? [];
-  const t = m.totals;
-  return section('matrix', `Planned against achieved: matrix ${m.id ?? matrixId}`,
-    t ? h('p', { id: 'matrix-totals' }, `${count(t.planned)} of ${count(t.rows)} rows planned a cell; ${count(t.met)} met the plan, ${count(t.not_met)} did not; `
-      + `${percent(t.share)} of their samples fell in the planned cell.`) : null,
-    rows.length === 0 ? noData('rows for this matrix run', 'No device has booted with this matrix id, or the id is misspelled.')
+export function plannedVsAchieved(m: MatrixReport): HTMLElement {
+  const { rows, totals: t } = m;
+  return section('matrix', `Planned against achieved: matrix ${m.matrix}`,
+    h('p', { id: 'matrix-totals' }, `${count(t.planned)} of ${count(t.rows)} rows planned a cell; ${count(t.met)} met the plan (at least ${percent(m.threshold, 0)} `
+      + `of their samples in the planned cell), ${count(t.not_met)} did not; ${percent(t.share)} of their samples fell in the planned cell.`),
+    m.lag > 0 ? h('p', { class: 'warn-text' }, `${count(m.lag)} records of these devices are not analysed yet.`) : null,
+    rows.length === 0 ? noData('rows for this matrix run')
       : table(`Matrix rows: planned cell against what the sensors measured`, [
         { title: 'row', cell: (r) => r.row_id },
         { title: 'device', cell: (r) => link(href('coverage', { device: r.device }), r.device) },

@@ -1,7 +1,7 @@
 // Coverage: t-way figures per source, the pairwise heat map of two chosen dimensions, the uncovered pairs,
 // the pairs only the field covered and, for a matrix run, planned against achieved. Aggregates only.
 import { getJson, type Params } from '../api.js';
-import type { CoverageGrid, CoverageReport } from '../api-types.js';
+import type { CoverageGrid, CoverageReport, MatrixReport } from '../api-types.js';
 import { h, link, replace, section } from '../dom.js';
 import { filterForm } from '../filters.js';
 import { combination, count, duration, ofValid } from '../format.js';
@@ -10,7 +10,7 @@ import { failed, loading, noData } from '../states.js';
 import { table } from '../table.js';
 import type { View } from '../view.js';
 import { heatmap, pairCells } from './coverage-heatmap.js';
-import { plannedVsAchieved, type MatrixSection } from './coverage-matrix.js';
+import { plannedVsAchieved } from './coverage-matrix.js';
 
 const SOURCES = ['all', 'field', 'simulation', 'replay', 'unspecified'];
 const QUERY = ['device', 'since', 'until', 'a', 'b', 'source', 'matrix', 'limit'];
@@ -18,12 +18,13 @@ const QUERY = ['device', 'since', 'until', 'a', 'b', 'source', 'matrix', 'limit'
 function figures(r: CoverageReport): HTMLElement {
   return section('tway', 't-way coverage',
     h('p', {}, `A level, pair or cell counts as covered with at least ${r.min.min_samples} sample(s) and ${r.min.min_exposure_s} s of exposure.`),
-    table('Coverage per source of evidence: t = 1, pairwise (t = 2) and full cells', [
+    table('Coverage per source of evidence: t = 1, pairwise (t = 2), 3-way and full cells', [
       { title: 'evidence', cell: (c) => c.sources },
       { title: 'samples', numeric: true, cell: (c) => count(r.totals[c.sources].samples) },
       { title: 'exposure', numeric: true, cell: (c) => duration(r.totals[c.sources].exposure_ms) },
       { title: 't = 1', numeric: true, cell: (c) => ofValid(c.t1.covered, c.t1.valid) },
       { title: 'pairwise', numeric: true, cell: (c) => ofValid(c.t2.covered, c.t2.valid) },
+      { title: '3-way', numeric: true, cell: (c) => ofValid(c.t3.covered, c.t3.valid) },
       { title: 'full cells', numeric: true, cell: (c) => ofValid(c.cells.covered, c.cells.valid) },
     ], r.coverage, { id: 'tway-table' }));
 }
@@ -63,9 +64,14 @@ export const coverageView: View = {
     const head = h('h1', {}, 'Coverage of the operating domain');
     replace(root, head, loading('coverage'));
     const window: Params = { device: q.get('device'), since: q.get('since'), until: q.get('until') };
-    let r: CoverageReport & { matrix?: MatrixSection };
+    const matrixId = q.get('matrix');
+    let r: CoverageReport;
+    let planned: MatrixReport | Error | null = null;
     try {
-      r = await getJson('/api/coverage', { ...window, limit: q.get('limit') ?? 50, matrix: q.get('matrix') }, signal);
+      [r, planned] = await Promise.all([
+        getJson<CoverageReport>('/api/coverage', { ...window, limit: q.get('limit') ?? 50, matrix: matrixId }, signal),
+        matrixId ? getJson<MatrixReport>(`/api/matrix/${encodeURIComponent(matrixId)}`, { since: q.get('since'), until: q.get('until') }, signal).catch((e: Error) => e) : null,
+      ]);
     } catch (e) {
       return replace(root, head, failed('coverage', e));
     }
@@ -83,19 +89,22 @@ export const coverageView: View = {
       { name: 'matrix', label: 'matrix run', kind: 'text', placeholder: 'matrix id' },
     ], new URLSearchParams({ ...Object.fromEntries(q), a, b, source }));
     const intro = h('p', { class: 'muted' }, `Taxonomy ${r.taxonomy.id} (${r.taxonomy.fingerprint}): ${dims.join(', ')}. `
-      + `${r.device ? `Device ${r.device}.` : 'Every device.'}${r.lag > 0 ? ` ${count(r.lag)} records are not analysed yet.` : ''}`);
-    if (r.totals.all.samples === 0 && !r.matrix) return replace(root, head, form, intro, noData('Conditions samples', 'Coverage appears once the analyst has filed samples into cells.'));
+      + `${r.device ? `Device ${r.device}.` : r.matrix ? `The devices of matrix run ${r.matrix}.` : 'Every device.'}`
+      + `${r.lag > 0 ? ` ${count(r.lag)} records are not analysed yet.` : ''}`);
+    const plan = planned instanceof Error ? failed(`matrix run ${matrixId}`, planned) : planned ? plannedVsAchieved(planned) : null;
+    if (r.totals.all.samples === 0) return replace(root, head, form, intro, noData('Conditions samples', 'Coverage appears once the analyst has filed samples into cells.'), plan);
     const gridSlot = h('div', { id: 'grid-slot' }, loading('the heat map'));
     const la = q.get('la');
     const lb = q.get('lb');
     replace(root, head, form, intro,
-      r.matrix ? plannedVsAchieved(r.matrix, q.get('matrix') ?? '') : null,
+      plan,
       figures(r), gridSlot,
       la !== null && lb !== null ? pairCells(r, a, la, b, lb) : null,
       ...lists(r, q));
     try {
       const grid = await getJson<CoverageGrid>('/api/coverage/grid', { ...window, a, b, source }, signal);
-      replace(gridSlot, heatmap(grid, (i, j) => `${href('coverage', { ...params(q, QUERY), a, b, source, la: grid.a_levels[i], lb: grid.b_levels[j], go: 'pair' })}`));
+      replace(gridSlot, heatmap(grid, (i, j) => `${href('coverage', { ...params(q, QUERY), a, b, source, la: grid.a_levels[i], lb: grid.b_levels[j], go: 'pair' })}`,
+        la !== null && lb !== null ? { la, lb } : undefined, matrixId ? '; every device (the heat map is not restricted to the matrix run)' : ''));
     } catch (e) {
       if ((e as Error).name !== 'AbortError') replace(gridSlot, failed('the heat map', e));
     }

@@ -43,8 +43,8 @@ export const decisionsView: View = {
       h('p', { id: 'decision-count' }, `${count(log.total)} decision(s) match: ${count(log.go)} go, ${count(log.no_go)} no-go.`
         + (byCriterion.length ? ` No-go by failing criterion: ${byCriterion.map(([k, n]) => `${k} ${count(n)}`).join(', ')}.` : '')),
       section('decision-log', 'Log', pager(log.total, offset, limit, page), table('Go/no-go decisions', [
-        { title: 'time', cell: (d) => link(href('records', { device: d.deviceId, from: Math.max(1, d.seq - 5), to: d.seq + 5, at: d.seq }), time(d.timeMs)) },
-        { title: 'device', cell: (d) => d.deviceId },
+        { title: 'time', nowrap: true, cell: (d) => link(href('records', { device: d.deviceId, from: Math.max(1, d.seq - 5), to: d.seq + 5, at: d.seq }), time(d.timeMs)) },
+        { title: 'device', nowrap: true, cell: (d) => d.deviceId },
         { title: 'seq', numeric: true, cell: (d) => String(d.seq) },
         { title: 'verdict', cell: (d) => badge(words(d.verdict), VERDICT[d.verdict as keyof typeof VERDICT] ?? '#8a8a8a') },
         {

@@ -16,9 +16,9 @@ export function presence(d: DeviceReportRow, nowMs: number, silentAfterMs: numbe
 
 export function deviceTable(rows: DeviceReportRow[], nowMs: number, silentAfterMs: number): HTMLElement {
   return table('Devices: presence, records stored and the hub\'s last checkpoint', [
-    { title: 'device', cell: (d) => h('span', {}, link(recordsHref(d.device, Math.max(1, d.stored_through - 49), d.stored_through), d.device), d.label ? h('span', { class: 'muted' }, ` ${d.label}`) : null) },
+    { title: 'device', nowrap: true, cell: (d) => h('span', {}, link(recordsHref(d.device, Math.max(1, d.stored_through - 49), d.stored_through), d.device), d.label ? h('span', { class: 'muted device-label' }, ` ${d.label}`) : null) },
     { title: 'status', cell: (d) => presence(d, nowMs, silentAfterMs) },
-    { title: 'last seen', cell: (d) => time(d.last_seen_ms) },
+    { title: 'last seen', nowrap: true, cell: (d) => time(d.last_seen_ms) },
     { title: 'records', numeric: true, cell: (d) => count(d.records) },
     {
       title: 'checkpoint', numeric: true, hint: 'the seq the hub has stored every record through, and signs for',

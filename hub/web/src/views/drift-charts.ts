@@ -1,6 +1,6 @@
 // A feature's drift drawn two ways: the baseline and current histograms side by side (as shares, so unequal
 // sample counts compare), and PSI and JS per time bucket over the stable / moderate / significant bands.
-import type { DriftSeries } from '../../../analytics/drift-series.js';
+import type { DriftSeries } from '../api-types.js';
 import { chart } from '../charts.js';
 import { h } from '../dom.js';
 import { decimal, time, value } from '../format.js';
@@ -37,22 +37,24 @@ export function histogramChart(box: HTMLElement, f: FeatureSeries, baselineName:
 export function seriesChart(box: HTMLElement, f: FeatureSeries, s: DriftSeries, onPick: (startMs: number) => void): void {
   const points = f.device_points ?? f.fleet;
   const { psi_moderate: mod, psi_significant: sig } = s.thresholds;
-  const top = Math.max(sig * 1.5, ...points.map((p) => p.psi ?? 0)) * 1.1;
+  const top = Number((Math.max(sig * 1.5, ...points.map((p) => p.psi ?? 0)) * 1.1).toPrecision(2));
+  /** A band's name is written inside it only when the band is tall enough to hold it. */
+  const named = (from: number, to: number, name: string) => ({ name, label: { show: (to - from) / top > 0.08 } });
   const c = chart(box, {
     grid: { left: 48, right: 16, top: 32, bottom: 40 },
     legend: { top: 0 },
     tooltip: { trigger: 'axis', valueFormatter: (v) => decimal(v as number) },
     xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value', max: Number(top.toPrecision(2)) },
+    yAxis: { type: 'value', max: top },
     series: [
       {
         name: 'PSI', type: 'line', connectNulls: false, showSymbol: true, symbolSize: 7, data: points.map((p) => [p.start_ms, p.psi]), itemStyle: { color: OKABE_ITO.black },
         markArea: {
           silent: true,
           data: [
-            [{ yAxis: 0, itemStyle: { color: BAND.stable, opacity: 0.12 }, name: 'stable' }, { yAxis: mod }],
-            [{ yAxis: mod, itemStyle: { color: BAND.moderate, opacity: 0.16 }, name: 'moderate' }, { yAxis: sig }],
-            [{ yAxis: sig, itemStyle: { color: BAND.significant, opacity: 0.14 }, name: 'significant' }, { yAxis: Number(top.toPrecision(2)) }],
+            [{ yAxis: 0, itemStyle: { color: BAND.stable, opacity: 0.12 }, ...named(0, mod, 'stable') }, { yAxis: mod }],
+            [{ yAxis: mod, itemStyle: { color: BAND.moderate, opacity: 0.16 }, ...named(mod, sig, 'moderate') }, { yAxis: sig }],
+            [{ yAxis: sig, itemStyle: { color: BAND.significant, opacity: 0.14 }, ...named(sig, top, 'significant') }, { yAxis: top }],
           ],
           label: { position: 'insideRight', color: '#333333', fontSize: 11 },
         },

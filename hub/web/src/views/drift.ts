@@ -1,8 +1,7 @@
 // Drift: per feature, the fleet's band, PSI and JS distance (current against baseline), each device's bands,
 // and for one feature both histograms and PSI/JS over time against the thresholds. Aggregates only.
-import type { DriftSeries } from '../../../analytics/drift-series.js';
 import { getJson } from '../api.js';
-import type { DriftReport, DriftResult } from '../api-types.js';
+import type { DriftForReport, DriftResult, DriftSeries } from '../api-types.js';
 import { h, link, replace, section } from '../dom.js';
 import { filterForm } from '../filters.js';
 import { count, decimal, time, words } from '../format.js';
@@ -17,7 +16,7 @@ const QUERY = ['baseline', 'current', 'device', 'since', 'until', 'bucket', 'fea
 const HOUR_MS = 3_600_000;
 const bandBadge = (f: Pick<DriftResult, 'band'>) => badge(words(f.band), BAND[f.band] ?? '#8a8a8a', `band-${f.band}`);
 
-function fleetTable(r: DriftReport, q: URLSearchParams): HTMLElement {
+function fleetTable(r: DriftForReport, q: URLSearchParams): HTMLElement {
   return table('Fleet drift per feature', [
     { title: 'feature', cell: (f) => link(href('drift', { ...params(q, QUERY), feature: f.feature }), f.feature) },
     { title: 'band', cell: bandBadge },
@@ -29,14 +28,14 @@ function fleetTable(r: DriftReport, q: URLSearchParams): HTMLElement {
   ], r.fleet, { id: 'drift-fleet-table' });
 }
 
-function deviceTable(r: DriftReport, q: URLSearchParams): HTMLElement {
+function deviceTable(r: DriftForReport, q: URLSearchParams): HTMLElement {
   if (r.devices.length === 0) return h('span', {});
   const features = r.fleet.map((f) => f.feature);
   return section('drift-devices', 'Per device (its current against the fleet\'s baseline)', table('Drift band per device and feature', [
     { title: 'device', cell: (d) => d.device },
     ...features.map((name, i) => ({
       title: name,
-      cell: (d: DriftReport['devices'][number]) => link(href('drift', { ...params(q, QUERY), feature: name, device: d.device }), bandBadge(d.features[i])),
+      cell: (d: DriftForReport['devices'][number]) => link(href('drift', { ...params(q, QUERY), feature: name, device: d.device }), bandBadge(d.features[i])),
     })),
   ], r.devices, { id: 'drift-device-table', class: 'compact' }));
 }
@@ -44,7 +43,7 @@ function deviceTable(r: DriftReport, q: URLSearchParams): HTMLElement {
 async function featureDetail(slot: HTMLElement, feature: string, q: URLSearchParams, signal: AbortSignal): Promise<void> {
   let s: DriftSeries;
   try {
-    s = await getJson<DriftSeries>('/api/drift/series', { feature, device: q.get('device'), baseline: q.get('baseline'), since: q.get('since'), until: q.get('until'), bucket: q.get('bucket') }, signal);
+    s = await getJson<DriftSeries>('/api/drift/series', { feature, device: q.get('device'), baseline: q.get('baseline'), current: q.get('current'), since: q.get('since'), until: q.get('until'), bucket: q.get('bucket') }, signal);
   } catch (e) {
     if ((e as Error).name !== 'AbortError') replace(slot, failed(`the ${feature} series`, e));
     return;
@@ -80,7 +79,7 @@ export const driftView: View = {
     const q = route.query;
     const head = h('h1', {}, 'Drift');
     replace(root, head, loading('drift'));
-    let r: DriftReport & { baseline?: string; current?: string };
+    let r: DriftForReport;
     try {
       r = await getJson('/api/drift', { baseline: q.get('baseline'), current: q.get('current'), device: q.get('device'), since: q.get('since'), until: q.get('until') }, signal);
     } catch (e) {
@@ -99,7 +98,8 @@ export const driftView: View = {
     ], new URLSearchParams({ ...Object.fromEntries(q), feature: feature ?? '' }));
     const slot = h('div', { id: 'feature-slot' }, feature ? loading(`the ${feature} series`) : null);
     replace(root, head, form,
-      h('p', { class: 'muted' }, `Current (${r.current ?? 'source:field'}) against baseline (${r.baseline ?? 'source:simulation'}); PSI bands ${r.thresholds.psi_moderate} and ${r.thresholds.psi_significant}.`),
+      h('p', { class: 'muted', id: 'drift-selection' }, `Current: ${r.current.description} (${r.current.spec}). Baseline: ${r.baseline.description} (${r.baseline.spec}). `
+        + `PSI bands at ${r.thresholds.psi_moderate} and ${r.thresholds.psi_significant}.`),
       r.fleet.every((f) => f.band === 'no_data') ? noData('drift comparison', 'Both the baseline and the current selection need samples; change either above.') : null,
       section('drift-fleet', 'Fleet', fleetTable(r, q)), deviceTable(r, q), slot);
     if (feature) await featureDetail(slot, feature, q, signal);

@@ -13,6 +13,8 @@ import { pager, table } from '../table.js';
 import type { View } from '../view.js';
 
 const QUERY = ['device', 'since', 'until', 'phase', 'initiator', 'to', 'reason', 'cell', 'limit'];
+/** Rows the timeline draws at most: the API's page limit; beyond it the reviewer narrows the time range. */
+const TIMELINE_MAX = 1000;
 const DIRECTIONS = [
   { to: 'HUMAN', label: 'to human', colour: OKABE_ITO.vermillion, symbol: 'triangle' },
   { to: 'AUTONOMY', label: 'to autonomy', colour: OKABE_ITO.blue, symbol: 'circle' },
@@ -48,16 +50,16 @@ function timeline(box: HTMLElement, rows: HandoverLogRow[]): void {
 
 export function handoverTable(rows: HandoverLogRow[], caption: string): HTMLElement {
   return table(caption, [
-    { title: 'time', cell: (r) => link(handoverHref(r.deviceId, r.seq), time(r.timeMs)) },
-    { title: 'device', cell: (r) => r.deviceId },
+    { title: 'time', nowrap: true, cell: (r) => link(handoverHref(r.deviceId, r.seq), time(r.timeMs)) },
+    { title: 'device', nowrap: true, cell: (r) => r.deviceId },
     { title: 'seq', numeric: true, cell: (r) => link(recordsHref(r.deviceId, r.seq - 5, r.seq + 5), String(r.seq)) },
     { title: 'phase', cell: (r) => words(r.phase) },
     { title: 'direction', cell: (r) => `${words(r.fromAuthority)} → ${words(r.toAuthority)}` },
     { title: 'modes', cell: (r) => `${r.fromMode || '?'} → ${r.toMode || '?'}` },
     { title: 'initiator', cell: (r) => words(r.initiator) },
     { title: 'reason', cell: (r) => r.reason || '–' },
-    { title: 'latency', numeric: true, cell: (r) => duration(r.latencyMs) },
-    { title: 'decision', numeric: true, cell: (r) => (r.decisionSeq === null ? '–' : link(recordsHref(r.deviceId, r.decisionSeq, r.decisionSeq), `seq ${r.decisionSeq}`)) },
+    { title: 'latency', numeric: true, nowrap: true, cell: (r) => duration(r.latencyMs) },
+    { title: 'decision', numeric: true, nowrap: true, cell: (r) => (r.decisionSeq === null ? '–' : link(recordsHref(r.deviceId, r.decisionSeq, r.decisionSeq), `seq ${r.decisionSeq}`)) },
     { title: 'cell', cell: (r) => (r.cell ? h('code', {}, r.cell) : '–') },
   ], rows, { id: 'handovers-table' });
 }
@@ -68,7 +70,7 @@ export const handoversView: View = {
   async render({ root, route, signal }) {
     const q = route.query;
     const head = h('h1', {}, 'Handovers');
-    const limit = Number(q.get('limit') ?? 100);
+    const limit = Number(q.get('limit') ?? 50);
     const offset = Number(q.get('offset') ?? 0);
     const form = filterForm('handovers', [
       { name: 'device', label: 'device', kind: 'text', placeholder: 'every device' },
@@ -82,8 +84,13 @@ export const handoversView: View = {
     ], new URLSearchParams({ ...Object.fromEntries(q), limit: String(limit) }), q.get('cell') ? { cell: q.get('cell') } : {});
     replace(root, head, form, loading('handovers'));
     let log: HandoverLog;
+    let all: HandoverLog;
     try {
-      log = await getJson<HandoverLog>('/api/handovers', { ...params(q, QUERY), limit, offset }, signal);
+      const filters = params(q, QUERY.filter((k) => k !== 'limit'));
+      [log, all] = await Promise.all([
+        getJson<HandoverLog>('/api/handovers', { ...filters, limit, offset }, signal),
+        getJson<HandoverLog>('/api/handovers', { ...filters, limit: TIMELINE_MAX }, signal),
+      ]);
     } catch (e) {
       return replace(root, head, form, failed('handovers', e));
     }
@@ -93,8 +100,10 @@ export const handoversView: View = {
     replace(root, head, form,
       q.get('cell') ? h('p', {}, 'In cell ', h('code', {}, q.get('cell')!), '.') : null,
       h('p', { id: 'handover-count' }, `${count(log.total)} handover record(s) match; this page shows ${count(log.rows.length)}.`),
-      section('timeline', 'Timeline', box),
+      section('timeline', 'Timeline',
+        h('p', { class: 'muted' }, all.rows.length < all.total ? `The first ${count(all.rows.length)} of ${count(all.total)} are drawn: narrow the time range to see the rest. ` : '',
+          'Pick a mark for that handover\'s detail; scroll on the chart to zoom in time.'), box),
       section('log', 'Log', pager(log.total, offset, limit, page), handoverTable(log.rows, 'Handover records, oldest first per device'), pager(log.total, offset, limit, page)));
-    timeline(box, log.rows);
+    timeline(box, all.rows);
   },
 };

@@ -2,7 +2,7 @@
 // status (re-verified by the hub when asked) and whether the hub's signed checkpoint covers it.
 import type { RecordView } from '../api-types.js';
 import { h } from '../dom.js';
-import { count, time } from '../format.js';
+import { count, time, value } from '../format.js';
 import { OKABE_ITO } from '../palette.js';
 import { badge, table } from '../table.js';
 
@@ -18,7 +18,7 @@ export function sealBadge(seal: string): HTMLElement {
 export function recordsTable(rows: RecordView[], caption: string, highlight?: number): HTMLElement {
   const t = table(caption, [
     { title: 'seq', numeric: true, cell: (r) => count(r.seq) },
-    { title: 'time', cell: (r) => time(r.time_ms) },
+    { title: 'time', nowrap: true, cell: (r) => time(r.time_ms) },
     { title: 'kind', cell: (r) => r.kind },
     {
       title: 'body',
@@ -45,6 +45,13 @@ function summaryOf(r: RecordView): string {
     case 'decision': return `${String(b.verdict ?? '?')}${b.reason ? `: ${String(b.reason)}` : ''}`;
     case 'handover': return `${String(b.phase ?? '?')} ${String(b.fromAuthority ?? '?')} → ${String(b.toAuthority ?? '?')}`;
     case 'gap': return `gap ${String(b.firstSeq ?? '?')}–${String(b.lastSeq ?? '?')} ${String(b.reason ?? '')}`;
+    case 'conditions': {
+      const w = (b.weather ?? {}) as Record<string, unknown>;
+      const l = (b.lighting ?? {}) as Record<string, unknown>;
+      const o = (b.occlusion ?? {}) as Record<string, unknown>;
+      return [w.precipitation, w.visibilityM !== undefined ? `${value(Number(w.visibilityM))} m` : '', l.lux !== undefined ? `${value(Number(l.lux))} lx` : '',
+        o.fraction !== undefined ? `occlusion ${value(Number(o.fraction))}` : ''].filter(Boolean).join(' · ') || 'conditions';
+    }
     default: return `${Object.keys(b).length} field(s)`;
   }
 }

@@ -63,7 +63,7 @@ function coverage(s: Summary): HTMLElement {
 function drift(s: Summary): HTMLElement {
   const features = s.drift.features;
   return section('drift', 'Drift: field against simulation',
-    features.every((f) => f.band === 'no_data') ? noData('drift comparison', `It needs both ${s.drift.baseline} and ${s.drift.current} samples.`) : null,
+    features.every((f) => f.band === 'no_data') ? noData('drift comparison', `It needs samples on both sides: ${s.drift.baseline} and ${s.drift.current}.`) : null,
     table(`Fleet drift per feature, ${s.drift.current} against ${s.drift.baseline}`, [
       { title: 'feature', cell: (f) => link(href('drift', { feature: f.feature }), f.feature) },
       { title: 'band', cell: (f) => badge(words(f.band), BAND[f.band] ?? '#8a8a8a', `band-${f.band}`) },
@@ -112,7 +112,7 @@ function worst(s: Summary): HTMLElement {
       { title: 'decisions', numeric: true, cell: (c) => count(c.decisions) },
       { title: 'no-go', numeric: true, cell: (c) => count(c.no_go) },
       { title: 'no-go rate', numeric: true, cell: (c) => percent(c.no_go_rate) },
-      { title: 'why', cell: (c) => c.reasons.join('; ') },
+      { title: 'why', cell: (c) => h('ul', { class: 'reasons' }, c.reasons.map((x) => h('li', {}, x))) },
     ], s.worst_cells, { id: 'worst-table', class: 'compact' }));
 }
 
@@ -129,11 +129,12 @@ export const summaryView: View = {
     }
     replace(root,
       h('header', { class: 'view-head' }, h('h1', {}, 'Summary'),
-        h('p', { class: 'muted' }, `Taxonomy ${s.taxonomy.id} (${s.taxonomy.fingerprint}) · generated ${time(s.generated_ms)} · `,
+        h('p', { class: 'muted' }, `Taxonomy ${s.taxonomy.id} (${s.taxonomy.fingerprint}) · generated ${time(s.generated_ms)}`,
           h('button', { type: 'button', class: 'secondary no-print', onclick: () => window.print() }, 'Print'))),
       s.devices.total === 0 ? noData('devices', 'No device has sent a segment to this hub.') : tiles(s),
       coverage(s),
-      h('div', { class: 'grid-2' }, days(s), h('div', {}, drift(s), worst(s))),
+      h('div', { class: 'grid-2' }, days(s), drift(s)),
+      worst(s),
       section('devices', 'Devices and checkpoints', s.devices.rows.length ? deviceTable(s.devices.rows, s.generated_ms, s.devices.silent_after_ms) : noData('devices')),
       h('p', { class: 'muted print-only' }, `Printed from the fieldproof hub's reviewer view at ${time(Date.now())}.`));
   },
