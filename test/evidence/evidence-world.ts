@@ -8,7 +8,7 @@ import { openSqliteStore } from '../../hub/store/sqlite/open-sqlite.js';
 import type { DeviceKey } from '../../proto/index.js';
 import { openPacketFile } from '../../proto/node.js';
 import { verifyPacket, type PacketVerdict, type VerifyPacketOptions } from '../../proto/packet/index.js';
-import { ingest, randomHistory, segmentsOf, type History } from '../analytics/analyst-world.js';
+import { ingest, randomConditions, randomHistory, rng, segmentsOf, type History } from '../analytics/analyst-world.js';
 import { testKey } from '../helpers/keys.js';
 
 export const taxonomy = loadOddFile();
@@ -39,7 +39,7 @@ export async function world(dir: string, n = 120, devices: [string, number, [num
   return { store, path, keys, histories };
 }
 
-export async function exportTo(w: World, out: string, scope: ExportScope = {}, now = () => Date.now()): Promise<ExportSummary> {
+export async function exportTo(w: { store: HubStore }, out: string, scope: ExportScope = {}, now = () => Date.now()): Promise<ExportSummary> {
   return exportPacket({ store: w.store, out, hubKey: await hubKey(), taxonomy, scope, now });
 }
 
@@ -56,3 +56,19 @@ export async function verifyFile(path: string, o: Omit<VerifyPacketOptions, 'ear
 
 /** The problem codes of a verdict, without repeats, in the order found. */
 export const codes = (v: PacketVerdict): string[] => [...new Set(v.problems.map((p) => p.code))];
+
+/**
+ * Appends `count` records to a device's history (after its last time), a Boot first when `boot` is given (a restart
+ * with that Provenance.Source) and Conditions after it, and ingests them as new segments.
+ */
+export async function more(w: World, deviceId: string, count: number, o: { seed?: number; boot?: number; matrix?: string } = {}): Promise<void> {
+  const seed = o.seed ?? 7;
+  const h = w.histories.get(deviceId)!;
+  const stored = new Set(h.records.map((r) => r.seq));
+  const r = rng(seed);
+  let t = h.records[h.records.length - 1].timeMs;
+  for (let i = 0; i < count; i++) {
+    h.append(i === 0 && o.boot !== undefined ? { boot: { agentVersion: 'test', keyId: 'k', provenance: { source: o.boot, missionId: 'm2', matrixId: o.matrix } } } : randomConditions(r), (t += 1000));
+  }
+  await ingest(w.store, deviceId, segmentsOf(h, w.keys.get(deviceId)!, seed, stored));
+}
