@@ -31,14 +31,13 @@ function figures(r: CoverageReport): HTMLElement {
 
 function lists(r: CoverageReport, q: URLSearchParams): HTMLElement[] {
   const limit = Number(q.get('limit') ?? 50);
-  const more = (n: number) => (n > r.uncovered_pairs.length
-    ? link(href('coverage', { ...params(q, QUERY), limit: Math.min(1000, limit * 4) }), `show up to ${Math.min(1000, limit * 4)}`) : null);
+  const more = () => link(href('coverage', { ...params(q, QUERY), limit: Math.min(1000, limit * 4) }), `list up to ${Math.min(1000, limit * 4)}`);
   return [
     section('uncovered', `Uncovered pairs (${count(r.uncovered_pairs_total)})`,
       r.uncovered_pairs_total === 0 ? h('p', {}, 'Every allowed pair of levels is covered.') : h('ul', { class: 'pairs', id: 'uncovered-list' },
         r.uncovered_pairs.map((p) => h('li', {}, combination(p)))),
-      r.uncovered_pairs.length < r.uncovered_pairs_total ? h('p', {}, `The first ${r.uncovered_pairs.length} are listed. `, more(r.uncovered_pairs_total)) : null),
-    section('field-only', `Pairs only the field covered (${count(r.field_only_pairs.length)})`,
+      r.uncovered_pairs.length < r.uncovered_pairs_total ? h('p', {}, `The first ${r.uncovered_pairs.length} are listed. `, more()) : null),
+    section('field-only', `Pairs only the field covered (${r.field_only_pairs.length < limit ? count(r.field_only_pairs.length) : `the first ${count(limit)}`})`,
       h('p', { class: 'muted' }, 'Combinations the vehicles met that no simulation tested: where the test plan fell short.'),
       r.field_only_pairs.length === 0 ? h('p', {}, 'None: every pair the field met was also simulated (or the field has not reported yet).')
         : table('Pairs the field covered and no simulation did', [
@@ -46,7 +45,8 @@ function lists(r: CoverageReport, q: URLSearchParams): HTMLElement[] {
           { title: 'samples', numeric: true, cell: (p) => count(p.samples) },
           { title: 'exposure', numeric: true, cell: (p) => duration(p.exposure_s * 1000) },
           { title: 'note', cell: (p) => (p.excluded ? 'excluded by a constraint' : '') },
-        ], r.field_only_pairs, { id: 'field-only-table' })),
+        ], r.field_only_pairs, { id: 'field-only-table' }),
+      r.field_only_pairs.length >= limit && limit < 1000 ? h('p', {}, more()) : null),
     r.observed_excluded_pairs.length ? section('excluded', 'Pairs seen that a constraint calls impossible',
       table('Revisit the constraint or the sensor', [
         { title: 'pair', cell: (p) => combination(p.combination) },
