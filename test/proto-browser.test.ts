@@ -100,4 +100,12 @@ describe('proto/ in a browser', () => {
     expect(graph.files).not.toContain('proto/key-files.ts');
     expect(importGraph('proto/node.ts').files).toContain('proto/key-files.ts');
   });
+
+  it('the evidence packet verifier (proto/packet/index.ts) needs no Node builtin either; reading a packet from disk is proto/packet-file.ts', () => {
+    const packet = importGraph('proto/packet/index.ts');
+    expect(packet.missing).toEqual([]);
+    expect(packet.files).toEqual(expect.arrayContaining(['proto/packet/verify-packet.ts', 'proto/packet/tar-index.ts', 'proto/odd-classify.ts']));
+    expect(nodeImports(packet)).toEqual([]);
+    expect(packet.files).not.toContain('proto/packet-file.ts');
+  });
 });

@@ -11,7 +11,7 @@ export function verdictText(v: PacketVerdict, name = 'packet', limit = 10): stri
     lines.push(`hub: manifest signed by key ${v.hub.key_id}: signature ${v.hub.signature}; ${pin}`);
   }
   const fileProblems = v.problems.filter((p) => !p.device && p.code.startsWith('FILE_'));
-  if (v.files.listed) lines.push(`files: ${v.files.checked} of ${v.files.listed} read and hashed (${v.files.bytes} bytes)${fileProblems.length ? `; ${fileProblems.length} do not match the manifest` : '; every size and SHA-256 matches the manifest'}`);
+  if (v.files.listed) lines.push(`files: ${v.files.checked} of ${v.files.listed} read and hashed (${v.files.bytes} bytes)${fileProblems.length ? `; ${fileProblems.length} file problem(s) (below)` : '; every size and SHA-256 matches the manifest'}`);
   for (const d of v.devices) {
     lines.push('', `device ${d.device}: ${d.ok ? 'OK' : 'FAILED'}`);
     for (const s of d.proven) lines.push(`  proven: ${s}`);
@@ -20,7 +20,8 @@ export function verdictText(v: PacketVerdict, name = 'packet', limit = 10): stri
     if (d.problems.length > limit) lines.push(`  ... ${d.problems.length - limit} more (use --json for all)`);
   }
   if (v.reports.checked.length) {
-    lines.push('', `reports: cells, devices, ${v.reports.decisions} decisions and ${v.reports.handovers} handovers recomputed from the records: ${v.reports.ok ? 'every figure matches' : 'MISMATCH'}`);
+    const dropped = !v.reports.ok && v.devices.some((d) => d.problems.some((p) => p.code !== 'KEY_WINDOW' && p.code !== 'CHECKPOINT_NOT_REACHED'));
+    lines.push('', `reports: cells, devices, ${v.reports.decisions} decisions and ${v.reports.handovers} handovers recomputed from the records: ${v.reports.ok ? 'every figure matches' : 'MISMATCH'}${dropped ? ' (records in segments that failed above are left out of the recomputation)' : ''}`);
   }
   if (v.extends) {
     lines.push('', `extends the packet of ${v.extends.earlier_created_unix_ms === null ? '?' : new Date(v.extends.earlier_created_unix_ms).toISOString()}: ${v.extends.ok ? 'yes' : 'NO'}`);

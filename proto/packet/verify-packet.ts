@@ -35,7 +35,7 @@ export async function verifyPacket(reader: PacketReader, o: VerifyPacketOptions 
   for (const message of reader.problems) problem({ code: 'ARCHIVE', message });
   const byName = new Map<string, (typeof reader.entries)[number]>();
   for (const e of reader.entries) {
-    if (byName.has(e.name)) problem({ code: 'FILE_DUPLICATE', file: e.name, message: `${e.name} appears more than once in the archive` });
+    if (byName.has(e.name)) problem({ code: 'FILE_DUPLICATE', file: e.name, message: 'appears more than once in the archive' });
     else byName.set(e.name, e);
   }
 
@@ -71,13 +71,13 @@ export async function verifyPacket(reader: PacketReader, o: VerifyPacketOptions 
     const f = listed.get(name);
     if (!f && !reported.has(name)) {
       reported.add(name);
-      problem({ code: 'FILE_NOT_LISTED', file: name, message: `${name} belongs to the packet but the manifest does not list it` });
+      problem({ code: 'FILE_NOT_LISTED', file: name, message: 'belongs to the packet but the manifest does not list it' });
     }
     const entry = byName.get(name);
     if (!entry) {
       if (!reported.has(`missing ${name}`)) {
         reported.add(`missing ${name}`);
-        problem({ code: 'FILE_MISSING', file: name, message: `${name} is listed but not in the archive: removed, or the packet was cut short` });
+        problem({ code: 'FILE_MISSING', file: name, message: 'not in the archive: removed, or the packet was cut short' });
       }
       return undefined;
     }
@@ -86,9 +86,9 @@ export async function verifyPacket(reader: PacketReader, o: VerifyPacketOptions 
       checked.add(name);
       verdict.files.checked++;
       verdict.files.bytes += bytes.length;
-      if (f && f.size !== bytes.length) problem({ code: 'FILE_SIZE', file: name, message: `${name} is ${bytes.length} bytes; the manifest says ${f.size}` });
+      if (f && f.size !== bytes.length) problem({ code: 'FILE_SIZE', file: name, message: `${bytes.length} bytes where the manifest says ${f.size}: altered after the hub signed the manifest` });
       else if (f && toHex(await sha256Async(bytes)) !== f.sha256) {
-        problem({ code: 'FILE_HASH', file: name, message: `${name}: its SHA-256 does not match the manifest's: altered after the hub signed the manifest` });
+        problem({ code: 'FILE_HASH', file: name, message: 'its SHA-256 does not match the manifest\'s: altered after the hub signed the manifest' });
       }
     }
     return bytes;
@@ -96,7 +96,7 @@ export async function verifyPacket(reader: PacketReader, o: VerifyPacketOptions 
   for (const e of reader.entries) {
     if (e.name !== MANIFEST && e.name !== MANIFEST_SIG && !listed.has(e.name) && !reported.has(`unlisted ${e.name}`)) {
       reported.add(`unlisted ${e.name}`);
-      problem({ code: 'FILE_UNLISTED', file: e.name, message: `${e.name} is in the archive but not in the manifest: added after the hub signed it` });
+      problem({ code: 'FILE_UNLISTED', file: e.name, message: 'in the archive but not in the manifest: added after the hub signed it' });
     }
   }
 
