@@ -15,7 +15,7 @@ beforeAll(async () => {
   if (!available) return;
   hub = await startWebHub(tempDir(), { field: false, matrix: false });
   b = await launch();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await b?.close();

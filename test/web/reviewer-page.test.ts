@@ -22,7 +22,7 @@ beforeAll(async () => {
   hub = await startWebHub(tempDir(), { field: true, matrix: true });
   b = await launch();
   b.page.on('request', (r) => requested.push(r.url()));
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await b?.close();

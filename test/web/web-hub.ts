@@ -53,7 +53,7 @@ function startHubProcess(args: string[]): Promise<{ child: ChildProcess; url: st
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub --http did not print its URL in 30 s; stdout: ${out} stderr: ${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`hub --http did not print its URL in 60 s; stdout: ${out} stderr: ${err}`)), 60_000);
     child.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -99,7 +99,7 @@ export async function startWebHub(dir: string, fill: { field: boolean; matrix: b
     const rows = await api<unknown[]>('/api/devices');
     const cov = await api<{ lag: number; taxonomy: { fingerprint: string } }>('/api/coverage?limit=0');
     return rows.length === devices && cov.lag === 0 && cov.taxonomy.fingerprint === taxonomy.fingerprint;
-  }, { timeoutMs: 60_000, intervalMs: 250 });
+  }, { timeoutMs: 120_000, intervalMs: 250 });
   try {
     const field = fill.field ? FIELD_DEVICES.length : 0;
     // the analyst catches up on the field run first: the matrix's key registrations then never wait on its writes
@@ -108,7 +108,8 @@ export async function startWebHub(dir: string, fill: { field: boolean; matrix: b
     if (fill.matrix) {
       const file = join(dir, 'matrix.yaml');
       writeFileSync(file, MATRIX);
-      const r = await runCli(['sim', 'matrix', file, '--hub', `mqtt://127.0.0.1:${brokerPort}`, '--store', store, '--hub-pubkey', pubFile, '--parallel', '3', '--dir', join(dir, 'sim'), '--json']);
+      // every row at once: each registers its key as it starts, so none registers while the hub ingests another
+      const r = await runCli(['sim', 'matrix', file, '--hub', `mqtt://127.0.0.1:${brokerPort}`, '--store', store, '--hub-pubkey', pubFile, '--parallel', '6', '--dir', join(dir, 'sim'), '--json']);
       if (r.code !== 0) throw new Error(`sim matrix failed (${r.code}): ${r.stderr}`);
       matrix = JSON.parse(r.stdout);
       await analysed(field + matrix!.rows);
