@@ -65,7 +65,7 @@ export function registerApi(app: FastifyInstance, c: ApiContext): void {
 
   app.get('/api/coverage/grid', async (req) => {
     const q = parseQuery(gridQuery, req.query);
-    return badInput(async () => coverageGrid(await coverageReport(store, taxonomy, { ...filter(q), limit: 0 }), taxonomy, q.a, q.b, (q.source ?? 'all') as Source | 'all'));
+    return badInput(async () => coverageGrid(await coverageReport(store, taxonomy, { ...filter(q), limit: 0, matrixId: q.matrix }), taxonomy, q.a, q.b, (q.source ?? 'all') as Source | 'all'));
   });
 
   app.get('/api/drift', async (req) => {
@@ -102,7 +102,7 @@ export function registerApi(app: FastifyInstance, c: ApiContext): void {
 
   app.get('/api/handovers', async (req) => {
     const q = parseQuery(handoversQuery, req.query);
-    return handoverLog(store, taxonomy, { ...filter(q), phase: q.phase, initiator: q.initiator, to: q.to, reason: q.reason, limit: q.limit ?? 100, offset: q.offset });
+    return handoverLog(store, taxonomy, { ...filter(q), phase: q.phase, initiator: q.initiator, to: q.to, reason: q.reason, cell: q.cell, limit: q.limit ?? 100, offset: q.offset });
   });
 
   app.get('/api/handovers/:device/:seq', async (req) => {
@@ -114,7 +114,7 @@ export function registerApi(app: FastifyInstance, c: ApiContext): void {
 
   app.get('/api/decisions', async (req) => {
     const q = parseQuery(decisionsQuery, req.query);
-    return decisionLog(store, taxonomy, { ...filter(q), verdict: q.verdict, limit: q.limit ?? 100, offset: q.offset });
+    return decisionLog(store, taxonomy, { ...filter(q), verdict: q.verdict, cell: q.cell, limit: q.limit ?? 100, offset: q.offset });
   });
 
   app.get('/api/devices', async (req) => {

@@ -44,7 +44,7 @@ const window = {
 const paging = { limit: whole(1, 1000).optional(), offset: whole(0, 1e9).optional() };
 
 export const coverageQuery = z.strictObject({ ...window, limit: whole(0, 1000).optional(), matrix: z.string().min(1).optional() });
-export const gridQuery = z.strictObject({ ...window, a: z.string().min(1), b: z.string().min(1), source: z.string().optional() });
+export const gridQuery = z.strictObject({ ...window, a: z.string().min(1), b: z.string().min(1), source: z.string().optional(), matrix: z.string().min(1).optional() });
 export const driftQuery = z.strictObject({ ...window, baseline: z.string().optional(), current: z.string().optional() });
 export const driftSeriesQuery = z.strictObject({
   ...window, feature: z.string().min(1).optional(), baseline: z.string().optional(), current: z.string().optional(), bucket: z.string().optional(),
@@ -59,8 +59,9 @@ export const handoversQuery = z.strictObject({
   initiator: word(['SYSTEM', 'OPERATOR', 'SAFETY']).optional(),
   to: word(['AUTONOMY', 'HUMAN', 'SAFETY_MONITOR']).optional(),
   reason: z.string().max(200).optional(),
+  cell: z.string().min(1).max(500).optional(),
 });
-export const decisionsQuery = z.strictObject({ ...window, ...paging, verdict: word(['GO', 'NO_GO']).optional() });
+export const decisionsQuery = z.strictObject({ ...window, ...paging, verdict: word(['GO', 'NO_GO']).optional(), cell: z.string().min(1).max(500).optional() });
 export const devicesQuery = z.strictObject({ device: window.device });
 export const summaryQuery = z.strictObject({});
 export const recordsQuery = z.strictObject({

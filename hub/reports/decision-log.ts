@@ -30,6 +30,8 @@ export interface DecisionLog {
 
 export interface DecisionFilter extends AggregateFilter {
   verdict?: string;
+  /** Made in this cell (its key; "none": before any sample since the last cut). */
+  cell?: string;
   limit?: number;
   offset?: number;
 }
@@ -38,7 +40,7 @@ const DAY_MS = 86_400_000;
 
 export function decisionLogOf(all: DecisionRow[], f: DecisionFilter = {}): DecisionLog {
   const rows = all.map((d) => ({ ...d, criteria: JSON.parse(d.criteria) as CriterionResult[] }))
-    .filter((d) => !f.verdict || d.verdict === f.verdict.toUpperCase());
+    .filter((d) => (!f.verdict || d.verdict === f.verdict.toUpperCase()) && (f.cell === undefined || (d.cell ?? 'none') === f.cell));
   const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   const byCriterion = new Map<string, number>();
   const byCell = new Map<string, number>();

@@ -13,6 +13,8 @@ export interface HandoverFilter extends AggregateFilter {
   to?: string;
   /** Reason contains this text. */
   reason?: string;
+  /** Happened in this cell (its key, e.g. rain/day/low/none/good). */
+  cell?: string;
   limit?: number;
   offset?: number;
 }
@@ -44,7 +46,8 @@ export function filterHandovers(rows: HandoverLogRow[], f: HandoverFilter): Hand
   const up = (v?: string) => v?.toUpperCase();
   const kept = rows.filter((h) => (f.sinceMs === undefined || h.timeMs >= f.sinceMs) && (f.untilMs === undefined || h.timeMs < f.untilMs)
     && (!f.phase || h.phase === up(f.phase)) && (!f.initiator || h.initiator === up(f.initiator))
-    && (!f.to || h.toAuthority === up(f.to)) && (!f.reason || h.reason.toLowerCase().includes(f.reason.toLowerCase())));
+    && (!f.to || h.toAuthority === up(f.to)) && (!f.reason || h.reason.toLowerCase().includes(f.reason.toLowerCase()))
+    && (f.cell === undefined || h.cell === f.cell));
   const offset = f.offset ?? 0;
   return { total: kept.length, rows: f.limit === undefined ? kept.slice(offset) : kept.slice(offset, offset + f.limit) };
 }

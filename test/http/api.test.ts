@@ -80,6 +80,9 @@ describe('hub HTTP API', () => {
     const expected = cov.body.cells.filter((c: any) => c.cell.weather === 'clear' && c.cell.lighting === 'day')
       .reduce((s: number, c: any) => s + (c.by_source.field?.samples ?? 0), 0);
     expect(g.body.samples[i][j]).toBe(expected);
+    // a matrix no device ran: nothing counted
+    const none = await get('/api/coverage/grid?a=weather&b=lighting&matrix=rain-sweep');
+    expect(none.body.samples.flat().reduce((a: number, b: number) => a + b, 0)).toBe(0);
   });
 
   it('/api/handovers filters, pages and carries the request-to-acceptance latency', async () => {
@@ -112,6 +115,15 @@ describe('hub HTTP API', () => {
     expect(r.body.no_go).toBe(decisions.filter((x) => x.body.decision!.verdict === 2).length);
     expect(r.body.rows).toHaveLength(1);
     expect((await get('/api/decisions?device=sim-1&verdict=no_go')).body.total).toBe(r.body.no_go);
+    // a cell's decisions and handovers, as the page's worst-cell links ask for them
+    const all = (await get('/api/decisions?limit=1000')).body.rows;
+    const cell = all.find((d: any) => d.cell)!.cell;
+    const inCell = await get(`/api/decisions?cell=${encodeURIComponent(cell)}&limit=1000`);
+    expect(inCell.body.total).toBe(all.filter((d: any) => d.cell === cell).length);
+    expect(inCell.body.rows.every((d: any) => d.cell === cell)).toBe(true);
+    const handovers = (await get('/api/handovers?limit=1000')).body.rows;
+    const hcell = handovers.find((h: any) => h.cell)!.cell;
+    expect((await get(`/api/handovers?cell=${encodeURIComponent(hcell)}&limit=1000`)).body.total).toBe(handovers.filter((h: any) => h.cell === hcell).length);
   });
 
   it('/api/devices shows presence and a checkpoint signed by the hub key', async () => {
