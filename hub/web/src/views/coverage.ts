@@ -102,9 +102,9 @@ export const coverageView: View = {
       la !== null && lb !== null ? pairCells(r, a, la, b, lb) : null,
       ...lists(r, q));
     try {
-      const grid = await getJson<CoverageGrid>('/api/coverage/grid', { ...window, a, b, source }, signal);
+      const grid = await getJson<CoverageGrid>('/api/coverage/grid', { ...window, a, b, source, matrix: matrixId }, signal);
       replace(gridSlot, heatmap(grid, (i, j) => `${href('coverage', { ...params(q, QUERY), a, b, source, la: grid.a_levels[i], lb: grid.b_levels[j], go: 'pair' })}`,
-        la !== null && lb !== null ? { la, lb } : undefined, matrixId ? '; every device (the heat map is not restricted to the matrix run)' : ''));
+        la !== null && lb !== null ? { la, lb } : undefined, matrixId ? `; the devices of matrix run ${matrixId}` : ''));
     } catch (e) {
       if ((e as Error).name !== 'AbortError') replace(gridSlot, failed('the heat map', e));
     }
