@@ -229,13 +229,13 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
     const tag = readSmall(c);
     const field = tag >>> 3;
     const wire = tag & 7;
-    if (field === 1 && wire === 2) env.deviceId = utf8Decoder.decode(readSlice(c));
-    else if (field === 2 && wire === 0) env.seq = Number(readVarint(c));
-    else if (field === 3 && wire === 0) env.timeUnixNs = readVarint(c);
-    else if (field === 4 && wire === 0) env.monoNs = readVarint(c);
+    if (field === 1 && wire === 2) env.deviceId = deviceIdOf(readSlice(c));
+    else if (field === 2 && wire === 0) env.seq = readNumber(c);
+    else if (field === 3 && wire === 0) env.timeUnixNs = readU64(c);
+    else if (field === 4 && wire === 0) env.monoNs = readU64(c);
     else if (field === 5 && wire === 2) env.prevHash = readSlice(c);
     else if (wire === 2 && KIND_OF_FIELD[field]) { env.body = readSlice(c); env.kind = KIND_OF_FIELD[field]; }
-    else if (wire === 0) readVarint(c);
+    else if (wire === 0) readU64(c);
     else if (wire === 2) readSlice(c);
     else if (wire === 1) c.at += 8;
     else if (wire === 5) c.at += 4;
@@ -250,15 +250,50 @@ interface Cursor {
   at: number;
 }
 
-function readVarint(c: Cursor): bigint {
-  let result = 0n;
-  for (let shift = 0n; shift < 70n; shift += 7n) {
+/**
+ * A uint64 varint, read as two 32-bit halves and joined once (a BigInt per bit group costs ten times more: the
+ * envelope is decoded for every record the hub, the analyst and the evidence verifier read). Bits past 64 are
+ * dropped, as protobufjs drops them.
+ */
+function readU64(c: Cursor): bigint {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < 10; i++) {
     if (c.at >= c.bytes.length) throw new DecodeError('record', new Error('truncated varint'));
     const b = c.bytes[c.at++];
-    result |= BigInt(b & 0x7f) << shift;
-    if (b < 0x80) return result;
+    if (i < 4) lo |= (b & 0x7f) << (7 * i);
+    else if (i === 4) {
+      lo |= (b & 0x0f) << 28;
+      hi = (b & 0x7f) >> 4;
+    } else hi |= (b & 0x7f) << (7 * i - 32);
+    if (b < 0x80) return hi === 0 ? BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
   }
   throw new DecodeError('record', new Error('varint too long'));
+}
+
+/** A varint as a number: exact below 2^53, which seqs stay far below. */
+function readNumber(c: Cursor): number {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (c.at >= c.bytes.length) throw new DecodeError('record', new Error('truncated varint'));
+    const b = c.bytes[c.at++];
+    result += (b & 0x7f) * scale;
+    if (b < 0x80) return result;
+    scale *= 128;
+  }
+  throw new DecodeError('record', new Error('varint too long'));
+}
+
+// A device's records all name it: decode its id once, not once per record.
+let lastIdBytes: Uint8Array = new Uint8Array(0);
+let lastId = '';
+function deviceIdOf(bytes: Uint8Array): string {
+  if (bytes.length !== lastIdBytes.length || !bytes.every((b, i) => b === lastIdBytes[i])) {
+    lastId = utf8Decoder.decode(bytes);
+    lastIdBytes = bytes.slice();
+  }
+  return lastId;
 }
 
 /** Tags and lengths: at most 4 bytes, read as a number. */

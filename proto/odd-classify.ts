@@ -85,35 +85,100 @@ export interface Classifier {
 
 /**
  * A classifier for one taxonomy: reads each field the levels test once per sample. The first level whose
- * predicate is true wins (a loaded taxonomy's levels are proven disjoint); none true: `unknown`.
+ * predicate is true wins (a loaded taxonomy's levels are proven disjoint); none true: `unknown`. The predicates
+ * are compiled once to closures over an array of the sample's values: evaluate()'s logic, without a lookup by
+ * field name per test (the analyst and the evidence verifier classify every Conditions record).
  */
 export function classifier(taxonomy: ClassifyTaxonomy): Classifier {
   const dimFields = taxonomy.dimensions.map((d) => [...new Set(d.levels.flatMap((l) => [...fieldsOf(l.when)]))].sort());
-  const fields = [...new Set(dimFields.flat())].map((f) => {
+  const names = [...new Set(dimFields.flat())];
+  const index = new Map(names.map((f, i) => [f, i]));
+  const readers = names.map((f) => {
     const field = CONDITIONS_FIELDS.get(f);
     if (!field) throw new Error(`taxonomy tests unknown Conditions field "${f}"`);
-    return field;
+    return field.read;
   });
+  const dims = taxonomy.dimensions.map((d) => d.levels.map((l) => ({ name: l.name, test: compile(l.when, index) })));
+  const values: (number | undefined)[] = new Array(names.length);
   const read = (c: Conditions) => {
-    const values = new Map<string, number | undefined>();
-    for (const f of fields) values.set(f.path, f.read(c));
+    for (let i = 0; i < readers.length; i++) values[i] = readers[i](c);
     return values;
   };
-  const levelsOf = (values: Map<string, number | undefined>) => {
-    const value = (f: string) => values.get(f);
-    return taxonomy.dimensions.map((d) => d.levels.find((l) => evaluate(l.when, value) === true)?.name ?? UNKNOWN_LEVEL);
+  const levelsOf = (v: readonly (number | undefined)[]) => {
+    const out = new Array<string>(dims.length);
+    for (let d = 0; d < dims.length; d++) {
+      let name = UNKNOWN_LEVEL;
+      for (const level of dims[d]) {
+        if (level.test(v) === true) {
+          name = level.name;
+          break;
+        }
+      }
+      out[d] = name;
+    }
+    return out;
   };
   const classify = ((c: Conditions) => levelsOf(read(c))) as Classifier;
   classify.missing = (c) => {
-    const values = read(c);
-    const levels = levelsOf(values);
+    const v = read(c);
+    const levels = levelsOf(v);
     const out: Record<string, string[]> = {};
     taxonomy.dimensions.forEach((d, i) => {
-      if (levels[i] === UNKNOWN_LEVEL) out[d.name] = dimFields[i].filter((f) => values.get(f) === undefined);
+      if (levels[i] === UNKNOWN_LEVEL) out[d.name] = dimFields[i].filter((f) => v[index.get(f)!] === undefined);
     });
     return out;
   };
   return classify;
+}
+
+type Compiled = (v: readonly (number | undefined)[]) => Truth;
+
+/** `p` as a closure over the values by field index; the same three-valued logic as evaluate(). */
+function compile(p: Predicate, index: ReadonlyMap<string, number>): Compiled {
+  switch (p.op) {
+    case 'range': {
+      const i = index.get(p.field)!;
+      const { lo, hi, loIncl, hiIncl } = p;
+      return (v) => {
+        const x = v[i];
+        if (x === undefined) return undefined;
+        return (loIncl ? x >= lo : x > lo) && (hiIncl ? x <= hi : x < hi);
+      };
+    }
+    case 'in': {
+      const i = index.get(p.field)!;
+      const set = p.values;
+      return (v) => {
+        const x = v[i];
+        return x === undefined ? undefined : set.includes(x);
+      };
+    }
+    case 'absent': {
+      const i = index.get(p.field)!;
+      return (v) => v[i] === undefined;
+    }
+    case 'not': {
+      const of = compile(p.of, index);
+      return (v) => {
+        const t = of(v);
+        return t === undefined ? undefined : !t;
+      };
+    }
+    case 'all':
+    case 'any': {
+      const decisive = p.op === 'any';
+      const of = p.of.map((q) => compile(q, index));
+      return (v) => {
+        let unknown = false;
+        for (const q of of) {
+          const t = q(v);
+          if (t === decisive) return decisive;
+          if (t === undefined) unknown = true;
+        }
+        return unknown ? undefined : !decisive;
+      };
+    }
+  }
 }
 
 /** One-off classification; build a classifier() for a stream of samples. */

@@ -2,7 +2,8 @@
 // go/no-go and handovers; the decision and handover logs; per device the records, kinds and holes with the
 // claims that explain them. The hub runs it while exporting and the verifier while checking: one code. Pure.
 import { claimsOfRecord, gapsExplain, type GapClaim, type Hole } from '../chain.js';
-import { decodeRecord, schema, toBigInt, type Envelope, type U64 } from '../codec.js';
+import { decodeRecord, schema, toBigInt, DecodeError, type Envelope, type U64 } from '../codec.js';
+import { decodeConditionsFields } from '../conditions-decoder.js';
 import { GENESIS_HASH, sha256, toHex } from '../hash.js';
 import { cellKey, classifier, UNKNOWN_LEVEL, type Classifier } from '../odd-classify.js';
 import type { PacketTaxonomy } from './packet-taxonomy.js';
@@ -91,6 +92,8 @@ export interface DeviceRow {
   records: number;
   segments: number;
   kinds: Record<string, number>;
+  /** Records whose body does not decode: counted here, and in nothing else. */
+  undecodable: number;
   holes: HoleRow[];
 }
 
@@ -121,6 +124,7 @@ interface DeviceState {
   records: number;
   segments: number;
   kinds: Record<string, number>;
+  undecodable: number;
   lastBytes: Uint8Array | undefined;
   holes: Hole[];
   claims: GapClaim[];
@@ -141,7 +145,7 @@ export class PacketReportFold {
   beginDevice(device: string, firstSeq: number): void {
     this.d = {
       device, firstSeq, seq: firstSeq - 1, source: 'unspecified', cell: null, pending: null, requested: new Map(),
-      records: 0, segments: 0, kinds: {}, lastBytes: undefined, holes: [], claims: [],
+      records: 0, segments: 0, kinds: {}, undecodable: 0, lastBytes: undefined, holes: [], claims: [],
     };
   }
 
@@ -163,10 +167,24 @@ export class PacketReportFold {
     const body = env.body ?? EMPTY;
     const kind = env.kind ?? 'none';
     d.kinds[kind] = (d.kinds[kind] ?? 0) + 1;
+    try {
+      this.body(env, bytes, body, timeMs);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      d.undecodable++;
+    }
+    d.seq = env.seq;
+    d.lastBytes = bytes;
+    d.records++;
+  }
+
+  /** What a record's body does to the fold. Decodes first, so a body that does not decode changes nothing. */
+  private body(env: Envelope, bytes: Uint8Array, body: Uint8Array, timeMs: number): void {
+    const d = this.device();
     switch (env.kind) {
       case 'conditions': {
+        const levels = this.classify(decodeConditionsFields(body));
         this.cut(timeMs);
-        const levels = this.classify(schema.Conditions.decode(body));
         const cell = cellKey(levels);
         this.add(cell, d.source, { samples: 1 });
         d.cell = cell;
@@ -174,19 +192,21 @@ export class PacketReportFold {
         break;
       }
       case 'boot': {
-        this.cut(timeMs);
         const record = decodeRecord(bytes);
+        this.cut(timeMs);
         d.source = sourceOf(record.boot?.provenance?.source);
         d.cell = null;
         d.claims.push(...claimsOfRecord(env.seq, record));
         break;
       }
       case 'gap':
-      case 'fork':
+      case 'fork': {
+        const claims = claimsOfRecord(env.seq, decodeRecord(bytes));
         this.cut(timeMs);
         d.cell = null;
-        d.claims.push(...claimsOfRecord(env.seq, decodeRecord(bytes)));
+        d.claims.push(...claims);
         break;
+      }
       case 'decision':
         this.decision(env.seq, timeMs, body);
         break;
@@ -196,9 +216,6 @@ export class PacketReportFold {
       default:
         break;
     }
-    d.seq = env.seq;
-    d.lastBytes = bytes;
-    d.records++;
   }
 
   /** Ends the device: its row of the devices report. A sample still pending has no exposure yet (as at the hub). */
@@ -207,7 +224,7 @@ export class PacketReportFold {
     this.d = undefined;
     return {
       device: d.device, first_seq: d.firstSeq, last_seq: d.seq, records: d.records, segments: d.segments,
-      kinds: Object.fromEntries(Object.entries(d.kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
+      kinds: Object.fromEntries(Object.entries(d.kinds).sort(([a], [b]) => (a < b ? -1 : 1))), undecodable: d.undecodable,
       holes: d.holes.map((h) => {
         const explained = gapsExplain(d.claims, h);
         return {
@@ -238,7 +255,7 @@ export class PacketReportFold {
 
   private decision(seq: number, timeMs: number, body: Uint8Array): void {
     const d = this.device();
-    const m = schema.Decision.decode(body);
+    const m = decoded('decision', () => schema.Decision.decode(body));
     const V = schema.Decision.Verdict;
     this.sink.decision({
       device: d.device, seq, time_ms: timeMs, verdict: nameOf(V, m.verdict),
@@ -254,7 +271,7 @@ export class PacketReportFold {
 
   private handover(seq: number, timeMs: number, body: Uint8Array): void {
     const d = this.device();
-    const h = schema.Handover.decode(body);
+    const h = decoded('handover', () => schema.Handover.decode(body));
     const H = schema.Handover;
     const requestedMs = msOrNull(h.requestedUnixNs);
     const acceptedMs = msOrNull(h.acceptedUnixNs);
@@ -305,6 +322,15 @@ export function gapReasonName(reason: number): string {
 /** An enum value's name as in the .proto (the generated enums map names to numbers). */
 function nameOf(e: object, v: number | null | undefined): string {
   return Object.entries(e).find(([, x]) => x === (v ?? 0))?.[0] ?? String(v);
+}
+
+/** A body decoded by protobufjs, its errors as DecodeError (the fold counts such a record as undecodable). */
+function decoded<T>(what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    throw new DecodeError(what, err);
+  }
 }
 
 /** Unix ns as ms; 0 (not set) as null. */
