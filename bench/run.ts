@@ -22,6 +22,7 @@ const BENCHES: Record<string, { what: string; load: () => Promise<{ run: BenchFn
   'ack-latency': { what: 'ack latency at a steady 1,000 records/s, hub in its own process on aedes', load: () => import('./ack-latency.bench.js') },
   sim: { what: 'a matrix run through real agents to a hub, and covering-array rows vs the known minimum', load: () => import('./sim.bench.js') },
   'covering-array': { what: 'covering-array generation at 15-30 factors beside enumerating the t-tuples once, rows beside the best known', load: () => import('./covering-array.bench.js') },
+  evidence: { what: 'export and verify of an evidence packet of 100k and 1M records beside reading and SHA-256-ing its bytes; peak RSS', load: () => import('./evidence.bench.js') },
 };
 
 const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME]] [--json]
