@@ -289,7 +289,9 @@ function readNumber(c: Cursor): number {
 let lastIdBytes: Uint8Array = new Uint8Array(0);
 let lastId = '';
 function deviceIdOf(bytes: Uint8Array): string {
-  if (bytes.length !== lastIdBytes.length || !bytes.every((b, i) => b === lastIdBytes[i])) {
+  let same = bytes.length === lastIdBytes.length;
+  for (let i = 0; same && i < bytes.length; i++) same = bytes[i] === lastIdBytes[i];
+  if (!same) {
     lastId = utf8Decoder.decode(bytes);
     lastIdBytes = bytes.slice();
   }

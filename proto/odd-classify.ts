@@ -79,6 +79,8 @@ export function cellLevels(key: CellKey): string[] {
 export interface Classifier {
   /** The level per dimension, in the taxonomy's order. */
   (c: Conditions): string[];
+  /** The sample's cell key (cellKey of the levels), one string per cell made once: for folds over many samples. */
+  cell(c: Conditions): CellKey;
   /** For each dimension the sample is unknown in: the fields its levels test that the sample lacks. */
   missing(c: Conditions): Record<string, string[]>;
 }
@@ -119,6 +121,28 @@ export function classifier(taxonomy: ClassifyTaxonomy): Classifier {
     return out;
   };
   const classify = ((c: Conditions) => levelsOf(read(c))) as Classifier;
+  // A cell as a mixed-radix number over the level indexes (unknown last), then its key from a cache.
+  const keys = new Map<number, CellKey>();
+  const exact = dims.reduce((n, levels) => n * (levels.length + 1), 1) <= Number.MAX_SAFE_INTEGER;
+  classify.cell = (c) => {
+    const v = read(c);
+    if (!exact) return cellKey(levelsOf(v));
+    let n = 0;
+    for (let d = 0; d < dims.length; d++) {
+      const levels = dims[d];
+      let at = levels.length;
+      for (let l = 0; l < levels.length; l++) {
+        if (levels[l].test(v) === true) {
+          at = l;
+          break;
+        }
+      }
+      n = n * (levels.length + 1) + at;
+    }
+    let key = keys.get(n);
+    if (key === undefined) keys.set(n, (key = cellKey(levelsOf(v))));
+    return key;
+  };
   classify.missing = (c) => {
     const v = read(c);
     const levels = levelsOf(v);

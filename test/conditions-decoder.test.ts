@@ -73,6 +73,7 @@ describe('the compiled classifier', () => {
       const value = (f: string) => CONDITIONS_FIELDS.get(f)!.read(c);
       const expected = taxonomy.dimensions.map((d) => d.levels.find((l) => evaluate(l.when, value) === true)?.name ?? UNKNOWN_LEVEL);
       expect(classify(c)).toEqual(expected);
+      expect(classify.cell(c)).toBe(expected.join('/'));
     }
   });
 });

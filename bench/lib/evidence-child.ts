@@ -20,6 +20,7 @@ const sampler = setInterval(sample, 10);
 const readyRss = process.memoryUsage.rss();
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let detail: unknown;
 if (args.mode === 'export') {
   const secretKey = fromHex(args.hubSecret);
@@ -56,6 +57,8 @@ if (args.mode === 'export') {
   detail = { bytes, sha256: hash.digest('hex').slice(0, 12) };
 }
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 sample();
 clearInterval(sampler);
-process.stdout.write(`${JSON.stringify({ seconds, peakRss: peak, readyRss, detail })}\n`);
+process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, peakRss: peak, readyRss, detail })}\n`);

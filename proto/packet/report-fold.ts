@@ -183,9 +183,8 @@ export class PacketReportFold {
     const d = this.device();
     switch (env.kind) {
       case 'conditions': {
-        const levels = this.classify(decodeConditionsFields(body));
+        const cell = this.classify.cell(decodeConditionsFields(body));
         this.cut(timeMs);
-        const cell = cellKey(levels);
         this.add(cell, d.source, { samples: 1 });
         d.cell = cell;
         d.pending = { cell, source: d.source, timeMs };
