@@ -293,7 +293,7 @@ function deviceIdOf(bytes: Uint8Array): string {
   for (let i = 0; same && i < bytes.length; i++) same = bytes[i] === lastIdBytes[i];
   if (!same) {
     lastId = utf8Decoder.decode(bytes);
-    lastIdBytes = bytes.slice();
+    lastIdBytes = new Uint8Array(bytes); // a copy: a view would keep the whole segment it came from
   }
   return lastId;
 }
