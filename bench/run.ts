@@ -22,6 +22,8 @@ const BENCHES: Record<string, { what: string; load: () => Promise<{ run: BenchFn
   'ack-latency': { what: 'ack latency at a steady 1,000 records/s, hub in its own process on aedes', load: () => import('./ack-latency.bench.js') },
   sim: { what: 'a matrix run through real agents to a hub, and covering-array rows vs the known minimum', load: () => import('./sim.bench.js') },
   'covering-array': { what: 'covering-array generation at 15-30 factors beside enumerating the t-tuples once, rows beside the best known', load: () => import('./covering-array.bench.js') },
+  analytics: { what: 'the analyst\'s records/s over a stored fleet beside hub ingest and raw decode of the same segments', load: () => import('./analytics.bench.js') },
+  reports: { what: 'p50/p99 of each report and API route over analyst-filled stores beside a trivial indexed SQLite read', load: () => import('./reports.bench.js') },
   evidence: { what: 'export and verify of an evidence packet of 100k and 1M records beside reading and SHA-256-ing its bytes; peak RSS', load: () => import('./evidence.bench.js') },
 };
 
