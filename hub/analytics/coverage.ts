@@ -1,26 +1,12 @@
 // Per-cell coverage aggregates: samples, exposure, go/no-go and handovers per source, as plain JSON that
 // merges exactly (integer sums, so merge is associative and commutative) across windows and hubs. Pure.
 import type { Taxonomy } from '../../config/odd-config.js';
+import { SOURCES, sourceOf, type CellStats, type Source } from '../../proto/packet/report-fold.js';
 import { cellKey, type CellKey } from './classify.js';
 
-/** Where evidence comes from (Provenance.Source); records from a device with no provenance are "unspecified". */
-export const SOURCES = ['field', 'simulation', 'replay', 'unspecified'] as const;
-export type Source = (typeof SOURCES)[number];
-
-/** Provenance.Source's number as a Source. */
-export function sourceOf(n: number | null | undefined): Source {
-  return n === 1 ? 'field' : n === 2 ? 'simulation' : n === 3 ? 'replay' : 'unspecified';
-}
-
-export interface CellStats {
-  /** Conditions samples filed under the cell. */
-  samples: number;
-  /** Time the vehicle spent in the cell, in whole milliseconds (integers keep merges exact). */
-  exposure_ms: number;
-  go: number;
-  no_go: number;
-  handovers: number;
-}
+// Sources and a cell's figures are the evidence packet's (proto/packet/report-fold.ts): the hub files samples
+// exactly as an assessor's verifier recomputes them.
+export { SOURCES, sourceOf, type CellStats, type Source };
 
 export const STAT_KEYS = ['samples', 'exposure_ms', 'go', 'no_go', 'handovers'] as const;
 

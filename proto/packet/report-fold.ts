@@ -17,7 +17,9 @@ export function sourceOf(n: number | null | undefined): Source {
 }
 
 export interface CellStats {
+  /** Conditions samples filed under the cell. */
   samples: number;
+  /** Time the vehicle spent in the cell, in whole milliseconds (integers keep merges exact). */
   exposure_ms: number;
   go: number;
   no_go: number;
